@@ -1,0 +1,964 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
+import {IBallastVault} from "./interfaces/IBallastVault.sol";
+import {IPriceSource} from "./interfaces/IPriceSource.sol";
+import {VaultMath, WAD, BPS, PRICE_SCALE} from "./libraries/VaultMath.sol";
+
+/// @title BallastVault
+/// @notice ERC-4626 index vault over a stablecoin: a basket of listed components plus a cash leg, valued by oracles.
+/// @dev See `IBallastVault` for the behaviour and the assumptions on tokens and oracles. Every state-changing entry
+/// point reads the same way: checks, fee accrual, NAV, state update, event, token transfers last.
+contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+    using Math for uint256;
+
+    /*//////////////////////////////////////////////////////////////
+                               CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Most components the vault can list.
+    uint256 public constant MAX_COMPONENTS = 256;
+    /// @notice Most distinct price sources (a source may serve many tokens).
+    uint256 public constant MAX_SOURCES = 256;
+    /// @notice Cap of the annual management fee: 5% a year.
+    uint64 public constant MAX_MANAGEMENT_FEE_WAD = 0.05e18;
+    /// @notice Cap of the entry fee: 1%.
+    uint16 public constant MAX_ENTRY_FEE_BPS = 100;
+    /// @notice Cap of the exit fee: 1%.
+    uint16 public constant MAX_EXIT_FEE_BPS = 100;
+    /// @notice Cap of the share lock after a deposit.
+    uint32 public constant MAX_SHARE_LOCK = 1 days;
+    /// @notice Smallest seed deposit accepted at deployment, in asset base units.
+    uint256 public constant MIN_SEED_ASSETS = 1000;
+    /// @notice Receives the seed shares, which nobody can ever redeem: the vault is never empty.
+    address public constant SEED_SHARES_HOLDER = address(0xdEaD);
+
+    uint256 internal constant SECONDS_PER_YEAR = 365 days;
+
+    /*//////////////////////////////////////////////////////////////
+                                STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev One component: slot 0 is read by every NAV computation together with slot 1 (the balance).
+    struct Component {
+        address token;
+        uint64 targetWeight;
+        uint8 decimals;
+        uint8 sourceId;
+        uint256 balance;
+    }
+
+    /// @dev Shares minted by a deposit, locked until `unlockAt`.
+    struct Lock {
+        uint128 shares;
+        uint64 unlockAt;
+    }
+
+    IERC20 internal immutable _asset;
+    uint8 internal immutable _assetDecimals;
+    uint8 internal immutable _decimalsOffset;
+    uint256 internal immutable _virtualShares;
+
+    Component[] internal _components;
+    mapping(address token => uint256) internal _indexPlusOne;
+    IPriceSource[] internal _sources;
+    mapping(address source => uint256) internal _sourceIdPlusOne;
+
+    uint256 internal _cash;
+
+    address internal _feeRecipient;
+    uint40 internal _lastAccrual;
+    uint16 internal _entryFeeBps;
+    uint16 internal _exitFeeBps;
+
+    uint64 internal _managementFeeWad;
+    uint64 internal _cashTargetWeight;
+    uint32 internal _shareLockPeriod;
+    bool internal _depositsPaused;
+    bool internal _rebalancingPaused;
+
+    uint128 internal _depositCap;
+    uint128 internal _minDeposit;
+
+    address internal _guardian;
+    address internal _keeper;
+
+    mapping(address owner => Lock) internal _locks;
+    mapping(address owner => mapping(address token => uint256)) internal _owed;
+    mapping(address token => uint256) internal _totalOwed;
+
+    /*//////////////////////////////////////////////////////////////
+                              CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Deployment parameters.
+    /// @param asset The stablecoin (decimals up to 18).
+    /// @param name The share token's name.
+    /// @param symbol The share token's symbol.
+    /// @param owner The owner (meant to be a timelock).
+    /// @param guardian The guardian.
+    /// @param keeper The keeper.
+    /// @param feeRecipient Receives the fees as shares.
+    /// @param seedAssets Pulled from the deployer (who must approve the vault's address beforehand); its shares go
+    /// to `SEED_SHARES_HOLDER` forever.
+    struct InitParams {
+        IERC20 asset;
+        string name;
+        string symbol;
+        address owner;
+        address guardian;
+        address keeper;
+        address feeRecipient;
+        uint256 seedAssets;
+    }
+
+    constructor(InitParams memory p) ERC20(p.name, p.symbol) Ownable(p.owner) {
+        if (address(p.asset) == address(0) || p.feeRecipient == address(0)) revert ZeroAddress();
+        (bool ok, uint8 dec) = SafeERC20.tryGetDecimals(p.asset);
+        if (!ok || dec > 18) revert InvalidToken(address(p.asset));
+        if (p.seedAssets < MIN_SEED_ASSETS) revert SeedTooSmall(p.seedAssets, MIN_SEED_ASSETS);
+
+        _asset = p.asset;
+        _assetDecimals = dec;
+        _decimalsOffset = 18 - dec;
+        _virtualShares = 10 ** (18 - dec);
+
+        _feeRecipient = p.feeRecipient;
+        _lastAccrual = uint40(block.timestamp);
+        _cashTargetWeight = uint64(WAD);
+        _depositCap = type(uint128).max;
+        _guardian = p.guardian;
+        _keeper = p.keeper;
+
+        // Empty vault: shares = assets * virtualShares.
+        uint256 seedShares = p.seedAssets * _virtualShares;
+        _cash = p.seedAssets;
+        _mint(SEED_SHARES_HOLDER, seedShares);
+        emit Deposit(msg.sender, SEED_SHARES_HOLDER, p.seedAssets, seedShares);
+        emit FeeRecipientSet(p.feeRecipient);
+        emit GuardianSet(p.guardian);
+        emit KeeperSet(p.keeper);
+
+        p.asset.safeTransferFrom(msg.sender, address(this), p.seedAssets);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               MODIFIERS
+    //////////////////////////////////////////////////////////////*/
+
+    modifier onlyGuardianOrOwner() {
+        if (msg.sender != _guardian && msg.sender != owner()) revert Unauthorized(msg.sender);
+        _;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 ERC-20
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IERC20Metadata
+    function decimals() public view override(ERC20, IERC20Metadata) returns (uint8) {
+        return _assetDecimals + _decimalsOffset;
+    }
+
+    /// @dev Enforces the share lock on every movement of shares out of an account (transfers and burns).
+    function _update(address from, address to, uint256 value) internal override {
+        if (from != address(0)) {
+            Lock memory l = _locks[from];
+            if (l.unlockAt > block.timestamp) {
+                uint256 bal = balanceOf(from);
+                uint256 free = bal > l.shares ? bal - l.shares : 0;
+                if (value > free) revert SharesLocked(from, value, free, l.unlockAt);
+            }
+        }
+        super._update(from, to, value);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                           ERC-4626: ACCOUNTING
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IERC4626
+    function asset() public view returns (address) {
+        return address(_asset);
+    }
+
+    /// @inheritdoc IERC4626
+    /// @dev Never reverts: a component whose price is unavailable counts as zero here (see `nav()`).
+    function totalAssets() public view returns (uint256 assets) {
+        (assets,,) = _nav();
+    }
+
+    /// @inheritdoc IERC4626
+    function convertToShares(uint256 assets) public view returns (uint256) {
+        (, uint256 navUp,) = _nav();
+        return _toShares(assets, navUp, _supplyWithPendingFee(), Math.Rounding.Floor);
+    }
+
+    /// @inheritdoc IERC4626
+    function convertToAssets(uint256 shares) public view returns (uint256) {
+        (uint256 navDown,,) = _nav();
+        return _toAssets(shares, navDown, _supplyWithPendingFee(), Math.Rounding.Floor);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                            ERC-4626: LIMITS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IERC4626
+    function maxDeposit(address) public view returns (uint256) {
+        (uint256 navDown,, address invalid) = _nav();
+        return _maxDeposit(navDown, invalid);
+    }
+
+    /// @inheritdoc IERC4626
+    function maxMint(address) public view returns (uint256) {
+        (uint256 navDown, uint256 navUp, address invalid) = _nav();
+        uint256 maxAssets = _maxDeposit(navDown, invalid);
+        if (maxAssets == type(uint256).max) return type(uint256).max;
+        (uint256 shares,) = _depositShares(maxAssets, navUp, _supplyWithPendingFee());
+        return shares;
+    }
+
+    /// @inheritdoc IERC4626
+    function maxWithdraw(address owner_) public view returns (uint256) {
+        (uint256 navDown,, address invalid) = _nav();
+        if (invalid != address(0)) return 0;
+        uint256 supply = _supplyWithPendingFee();
+        (uint256 assets,) = _redeemAssets(_unlockedShares(owner_), navDown, supply);
+        return Math.min(assets, _cash);
+    }
+
+    /// @inheritdoc IERC4626
+    function maxRedeem(address owner_) public view returns (uint256) {
+        (uint256 navDown,, address invalid) = _nav();
+        if (invalid != address(0)) return 0;
+        uint256 supply = _supplyWithPendingFee();
+        // Largest `s` with redeem(s) <= cash: burnable shares worth at most the cash, grossed up by the exit fee.
+        uint256 burnable = _toShares(_cash, navDown, supply, Math.Rounding.Floor);
+        uint256 forCash = burnable.mulDiv(BPS, BPS - _exitFeeBps, Math.Rounding.Floor);
+        return Math.min(_unlockedShares(owner_), forCash);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                           ERC-4626: PREVIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IERC4626
+    /// @dev Entry fee included. Reverts with `InvalidPrice` when a price is unavailable, as `deposit` would.
+    function previewDeposit(uint256 assets) public view returns (uint256 shares) {
+        (, uint256 navUp) = _validNav();
+        (shares,) = _depositShares(assets, navUp, _supplyWithPendingFee());
+    }
+
+    /// @inheritdoc IERC4626
+    function previewMint(uint256 shares) public view returns (uint256 assets) {
+        (, uint256 navUp) = _validNav();
+        (assets,) = _mintAssets(shares, navUp, _supplyWithPendingFee());
+    }
+
+    /// @inheritdoc IERC4626
+    function previewWithdraw(uint256 assets) public view returns (uint256 shares) {
+        (uint256 navDown,) = _validNav();
+        (shares,) = _withdrawShares(assets, navDown, _supplyWithPendingFee());
+    }
+
+    /// @inheritdoc IERC4626
+    function previewRedeem(uint256 shares) public view returns (uint256 assets) {
+        (uint256 navDown,) = _validNav();
+        (assets,) = _redeemAssets(shares, navDown, _supplyWithPendingFee());
+    }
+
+    /// @inheritdoc IBallastVault
+    function previewRedeemInKind(uint256 shares) external view returns (uint256[] memory amounts, uint256 cash_) {
+        uint256 supply = _supplyWithPendingFee();
+        uint256 net = shares - shares.mulDiv(_exitFeeBps, BPS, Math.Rounding.Ceil);
+        uint256 n = _components.length;
+        amounts = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            amounts[i] = _inKindShare(_components[i].balance, net, supply);
+        }
+        cash_ = _inKindShare(_cash, net, supply);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              ENTRY POINTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IERC4626
+    function deposit(uint256 assets, address receiver) external nonReentrant returns (uint256 shares) {
+        return _deposit(assets, receiver, 0);
+    }
+
+    /// @inheritdoc IBallastVault
+    function deposit(uint256 assets, address receiver, uint256 minShares)
+        external
+        nonReentrant
+        returns (uint256 shares)
+    {
+        return _deposit(assets, receiver, minShares);
+    }
+
+    /// @inheritdoc IERC4626
+    function mint(uint256 shares, address receiver) external nonReentrant returns (uint256 assets) {
+        return _mintShares(shares, receiver, type(uint256).max);
+    }
+
+    /// @inheritdoc IBallastVault
+    function mint(uint256 shares, address receiver, uint256 maxAssets)
+        external
+        nonReentrant
+        returns (uint256 assets)
+    {
+        return _mintShares(shares, receiver, maxAssets);
+    }
+
+    /// @inheritdoc IERC4626
+    function withdraw(uint256 assets, address receiver, address owner_)
+        external
+        nonReentrant
+        returns (uint256 shares)
+    {
+        return _withdraw(assets, receiver, owner_, type(uint256).max);
+    }
+
+    /// @inheritdoc IBallastVault
+    function withdraw(uint256 assets, address receiver, address owner_, uint256 maxShares)
+        external
+        nonReentrant
+        returns (uint256 shares)
+    {
+        return _withdraw(assets, receiver, owner_, maxShares);
+    }
+
+    /// @inheritdoc IERC4626
+    function redeem(uint256 shares, address receiver, address owner_)
+        external
+        nonReentrant
+        returns (uint256 assets)
+    {
+        return _redeem(shares, receiver, owner_, 0);
+    }
+
+    /// @inheritdoc IBallastVault
+    function redeem(uint256 shares, address receiver, address owner_, uint256 minAssets)
+        external
+        nonReentrant
+        returns (uint256 assets)
+    {
+        return _redeem(shares, receiver, owner_, minAssets);
+    }
+
+    /// @inheritdoc IBallastVault
+    function redeemInKind(uint256 shares, address receiver, address owner_)
+        external
+        nonReentrant
+        returns (uint256[] memory amounts, uint256 cash_)
+    {
+        if (shares == 0) revert ZeroAmount();
+        if (receiver == address(0)) revert ZeroAddress();
+        uint256 supply = _accrueManagementFee();
+        if (msg.sender != owner_) _spendAllowance(owner_, msg.sender, shares);
+
+        uint256 feeShares = shares.mulDiv(_exitFeeBps, BPS, Math.Rounding.Ceil);
+        uint256 net = shares - feeShares;
+
+        uint256 n = _components.length;
+        amounts = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            Component storage c = _components[i];
+            uint256 bal = c.balance;
+            uint256 amount = _inKindShare(bal, net, supply);
+            if (amount != 0) {
+                c.balance = bal - amount;
+                amounts[i] = amount;
+            }
+        }
+        cash_ = _inKindShare(_cash, net, supply);
+        _cash -= cash_;
+
+        _takeShares(owner_, net, feeShares);
+        emit RedeemInKind(msg.sender, receiver, owner_, shares, cash_);
+
+        for (uint256 i; i < n; ++i) {
+            if (amounts[i] != 0) _payInKind(IERC20(_components[i].token), receiver, amounts[i]);
+        }
+        if (cash_ != 0) _payInKind(_asset, receiver, cash_);
+    }
+
+    /// @inheritdoc IBallastVault
+    function claimOwed(address token) external nonReentrant returns (uint256 amount) {
+        amount = _owed[msg.sender][token];
+        if (amount == 0) revert NothingOwed(msg.sender, token);
+        _owed[msg.sender][token] = 0;
+        _totalOwed[token] -= amount;
+        emit OwedClaimed(token, msg.sender, amount);
+        IERC20(token).safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc IBallastVault
+    function accrueManagementFee() external nonReentrant {
+        _accrueManagementFee();
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IBallastVault
+    function nav() external view returns (uint256 assets, bool valid, address invalidToken) {
+        (assets,, invalidToken) = _nav();
+        valid = invalidToken == address(0);
+    }
+
+    /// @inheritdoc IBallastVault
+    function components() external view returns (ComponentView[] memory list) {
+        uint256 n = _components.length;
+        list = new ComponentView[](n);
+        for (uint256 i; i < n; ++i) {
+            Component storage c = _components[i];
+            list[i] = ComponentView({
+                token: c.token,
+                source: address(_sources[c.sourceId]),
+                decimals: c.decimals,
+                targetWeight: c.targetWeight,
+                balance: c.balance
+            });
+        }
+    }
+
+    /// @inheritdoc IBallastVault
+    function componentCount() external view returns (uint256) {
+        return _components.length;
+    }
+
+    /// @inheritdoc IBallastVault
+    function cash() external view returns (uint256) {
+        return _cash;
+    }
+
+    /// @inheritdoc IBallastVault
+    function cashTargetWeight() external view returns (uint64) {
+        return _cashTargetWeight;
+    }
+
+    /// @inheritdoc IBallastVault
+    function feeConfig() external view returns (FeeConfig memory) {
+        return FeeConfig({
+            recipient: _feeRecipient,
+            managementFeeWad: _managementFeeWad,
+            entryFeeBps: _entryFeeBps,
+            exitFeeBps: _exitFeeBps,
+            lastAccrual: _lastAccrual
+        });
+    }
+
+    /// @inheritdoc IBallastVault
+    function pendingManagementFeeShares() public view returns (uint256) {
+        return _pendingManagementFee(totalSupply());
+    }
+
+    /// @inheritdoc IBallastVault
+    function lockedShares(address owner_) external view returns (uint256 shares, uint256 unlockAt) {
+        Lock memory l = _locks[owner_];
+        if (l.unlockAt <= block.timestamp) return (0, 0);
+        return (Math.min(l.shares, balanceOf(owner_)), l.unlockAt);
+    }
+
+    /// @inheritdoc IBallastVault
+    function owed(address owner_, address token) external view returns (uint256) {
+        return _owed[owner_][token];
+    }
+
+    /// @inheritdoc IBallastVault
+    function depositLimits() external view returns (uint256 depositCap, uint256 minDeposit) {
+        return (_depositCap, _minDeposit);
+    }
+
+    /// @inheritdoc IBallastVault
+    function shareLockPeriod() external view returns (uint256) {
+        return _shareLockPeriod;
+    }
+
+    /// @inheritdoc IBallastVault
+    function depositsPaused() external view returns (bool) {
+        return _depositsPaused;
+    }
+
+    /// @inheritdoc IBallastVault
+    function rebalancingPaused() external view returns (bool) {
+        return _rebalancingPaused;
+    }
+
+    /// @inheritdoc IBallastVault
+    function guardian() external view returns (address) {
+        return _guardian;
+    }
+
+    /// @inheritdoc IBallastVault
+    function keeper() external view returns (address) {
+        return _keeper;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                             ADMINISTRATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IBallastVault
+    function listComponent(address token, IPriceSource source, uint256 probeAmount)
+        external
+        onlyOwner
+        nonReentrant
+    {
+        if (token == address(0)) revert ZeroAddress();
+        if (token == address(_asset) || token.code.length == 0) revert InvalidToken(token);
+        if (_indexPlusOne[token] != 0) revert AlreadyListed(token);
+        if (_components.length >= MAX_COMPONENTS) revert TooManyComponents(MAX_COMPONENTS);
+        (bool ok, uint8 dec) = SafeERC20.tryGetDecimals(IERC20(token));
+        if (!ok || dec > 36) revert InvalidToken(token);
+        if (probeAmount == 0) revert ZeroAmount();
+        _checkSource(token, source);
+
+        _components.push(Component({token: token, targetWeight: 0, decimals: dec, sourceId: 0, balance: 0}));
+        _indexPlusOne[token] = _components.length;
+        _components[_components.length - 1].sourceId = _registerSource(source);
+        emit ComponentListed(token, address(source), dec);
+
+        // Balance-delta probe: refuses tokens that deliver a different amount than sent, in either direction.
+        IERC20 t = IERC20(token);
+        uint256 before = t.balanceOf(address(this));
+        t.safeTransferFrom(msg.sender, address(this), probeAmount);
+        uint256 received = t.balanceOf(address(this)) - before;
+        if (received != probeAmount) revert TransferAmountMismatch(token, probeAmount, received);
+        t.safeTransfer(msg.sender, probeAmount);
+        uint256 left = t.balanceOf(address(this));
+        if (left != before) revert TransferAmountMismatch(token, probeAmount, before + probeAmount - left);
+    }
+
+    /// @inheritdoc IBallastVault
+    function delistComponent(address token) external onlyOwner {
+        uint256 idx = _index(token);
+        Component storage c = _components[idx];
+        if (c.balance != 0 || c.targetWeight != 0) revert ComponentNotEmpty(token, c.balance, c.targetWeight);
+        uint256 last = _components.length - 1;
+        if (idx != last) {
+            Component memory moved = _components[last];
+            _components[idx] = moved;
+            _indexPlusOne[moved.token] = idx + 1;
+        }
+        _components.pop();
+        delete _indexPlusOne[token];
+        emit ComponentDelisted(token);
+    }
+
+    /// @inheritdoc IBallastVault
+    function setPriceSource(address token, IPriceSource source) external onlyOwner {
+        uint256 idx = _index(token);
+        _checkSource(token, source);
+        _components[idx].sourceId = _registerSource(source);
+        emit PriceSourceSet(token, address(source));
+    }
+
+    /// @inheritdoc IBallastVault
+    function setTargetWeights(uint64[] calldata weights, uint64 cashWeight) external onlyOwner {
+        _setTargetWeights(weights, cashWeight);
+    }
+
+    /// @inheritdoc IBallastVault
+    function setFees(uint64 managementFeeWad, uint16 entryFeeBps, uint16 exitFeeBps) external onlyOwner {
+        if (managementFeeWad > MAX_MANAGEMENT_FEE_WAD) revert FeeAboveCap(managementFeeWad, MAX_MANAGEMENT_FEE_WAD);
+        if (entryFeeBps > MAX_ENTRY_FEE_BPS) revert FeeAboveCap(entryFeeBps, MAX_ENTRY_FEE_BPS);
+        if (exitFeeBps > MAX_EXIT_FEE_BPS) revert FeeAboveCap(exitFeeBps, MAX_EXIT_FEE_BPS);
+        _accrueManagementFee();
+        _managementFeeWad = managementFeeWad;
+        _entryFeeBps = entryFeeBps;
+        _exitFeeBps = exitFeeBps;
+        emit FeesSet(managementFeeWad, entryFeeBps, exitFeeBps);
+    }
+
+    /// @inheritdoc IBallastVault
+    function setFeeRecipient(address recipient) external onlyOwner {
+        if (recipient == address(0)) revert ZeroAddress();
+        _accrueManagementFee();
+        _feeRecipient = recipient;
+        emit FeeRecipientSet(recipient);
+    }
+
+    /// @inheritdoc IBallastVault
+    function setDepositLimits(uint256 depositCap, uint256 minDeposit) external onlyOwner {
+        _depositCap = uint128(Math.min(depositCap, type(uint128).max));
+        _minDeposit = uint128(Math.min(minDeposit, type(uint128).max));
+        emit DepositLimitsSet(_depositCap, _minDeposit);
+    }
+
+    /// @inheritdoc IBallastVault
+    function setShareLockPeriod(uint256 period) external onlyOwner {
+        if (period > MAX_SHARE_LOCK) revert ShareLockAboveCap(period, MAX_SHARE_LOCK);
+        _shareLockPeriod = uint32(period);
+        emit ShareLockPeriodSet(period);
+    }
+
+    /// @inheritdoc IBallastVault
+    function setGuardian(address guardian_) external onlyOwner {
+        _guardian = guardian_;
+        emit GuardianSet(guardian_);
+    }
+
+    /// @inheritdoc IBallastVault
+    function setKeeper(address keeper_) external onlyOwner {
+        _keeper = keeper_;
+        emit KeeperSet(keeper_);
+    }
+
+    /// @inheritdoc IBallastVault
+    function setDepositsPaused(bool paused) external onlyGuardianOrOwner {
+        _depositsPaused = paused;
+        emit DepositsPausedSet(msg.sender, paused);
+    }
+
+    /// @inheritdoc IBallastVault
+    function setRebalancingPaused(bool paused) external onlyGuardianOrOwner {
+        _rebalancingPaused = paused;
+        emit RebalancingPausedSet(msg.sender, paused);
+    }
+
+    /// @inheritdoc IBallastVault
+    function skim(address token, address to) external onlyOwner nonReentrant returns (uint256 amount) {
+        if (to == address(0)) revert ZeroAddress();
+        uint256 tracked = _totalOwed[token];
+        if (token == address(_asset)) {
+            tracked += _cash;
+        } else if (_indexPlusOne[token] != 0) {
+            tracked += _components[_indexPlusOne[token] - 1].balance;
+        }
+        uint256 held = IERC20(token).balanceOf(address(this));
+        amount = held > tracked ? held - tracked : 0;
+        if (amount == 0) revert ZeroAmount();
+        emit Skimmed(token, to, amount);
+        IERC20(token).safeTransfer(to, amount);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                            INTERNAL: ACTIONS
+    //////////////////////////////////////////////////////////////*/
+
+    function _deposit(uint256 assets, address receiver, uint256 minShares) internal returns (uint256 shares) {
+        if (receiver == address(0)) revert ZeroAddress();
+        if (_depositsPaused) revert DepositsPaused();
+        uint256 supply = _accrueManagementFee();
+        (uint256 navDown, uint256 navUp) = _validNav();
+        _checkDepositLimits(assets, navDown, receiver);
+
+        uint256 feeShares;
+        (shares, feeShares) = _depositShares(assets, navUp, supply);
+        if (shares == 0) revert ZeroAmount();
+        if (shares < minShares) revert SharesBelowMinimum(shares, minShares);
+
+        _enter(receiver, assets, shares, feeShares);
+    }
+
+    function _mintShares(uint256 shares, address receiver, uint256 maxAssets) internal returns (uint256 assets) {
+        if (receiver == address(0)) revert ZeroAddress();
+        if (shares == 0) revert ZeroAmount();
+        if (_depositsPaused) revert DepositsPaused();
+        uint256 supply = _accrueManagementFee();
+        (uint256 navDown, uint256 navUp) = _validNav();
+
+        uint256 feeShares;
+        (assets, feeShares) = _mintAssets(shares, navUp, supply);
+        if (assets > maxAssets) revert AssetsAboveMaximum(assets, maxAssets);
+        uint256 room = _depositRoom(navDown);
+        if (assets > room) {
+            (uint256 maxShares,) = _depositShares(room, navUp, supply);
+            revert ExceededMaxMint(receiver, shares, maxShares);
+        }
+        if (assets < _minDeposit) revert DepositBelowMinimum(assets, _minDeposit);
+
+        _enter(receiver, assets, shares, feeShares);
+    }
+
+    /// @dev Effects, events and the transfer in, shared by `deposit` and `mint`.
+    function _enter(address receiver, uint256 assets, uint256 shares, uint256 feeShares) internal {
+        _cash += assets;
+        _mint(receiver, shares);
+        if (feeShares != 0) {
+            address recipient = _feeRecipient;
+            _mint(recipient, feeShares);
+            emit TransactionFeeCharged(recipient, receiver, feeShares, true);
+        }
+        _lockShares(receiver, shares);
+        emit Deposit(msg.sender, receiver, assets, shares);
+        _asset.safeTransferFrom(msg.sender, address(this), assets);
+    }
+
+    function _withdraw(uint256 assets, address receiver, address owner_, uint256 maxShares)
+        internal
+        returns (uint256 shares)
+    {
+        if (receiver == address(0)) revert ZeroAddress();
+        if (assets == 0) revert ZeroAmount();
+        uint256 supply = _accrueManagementFee();
+        (uint256 navDown,) = _validNav();
+
+        uint256 feeShares;
+        (shares, feeShares) = _withdrawShares(assets, navDown, supply);
+        if (shares > maxShares) revert SharesAboveMaximum(shares, maxShares);
+        if (assets > _cash) revert ExceededMaxWithdraw(owner_, assets, _cash);
+        _exit(owner_, receiver, assets, shares, feeShares);
+    }
+
+    function _redeem(uint256 shares, address receiver, address owner_, uint256 minAssets)
+        internal
+        returns (uint256 assets)
+    {
+        if (receiver == address(0)) revert ZeroAddress();
+        if (shares == 0) revert ZeroAmount();
+        uint256 supply = _accrueManagementFee();
+        (uint256 navDown,) = _validNav();
+
+        uint256 feeShares;
+        (assets, feeShares) = _redeemAssets(shares, navDown, supply);
+        if (assets == 0) revert ZeroAmount();
+        if (assets < minAssets) revert AssetsBelowMinimum(assets, minAssets);
+        if (assets > _cash) {
+            uint256 burnable = _toShares(_cash, navDown, supply, Math.Rounding.Floor);
+            revert ExceededMaxRedeem(owner_, shares, burnable.mulDiv(BPS, BPS - _exitFeeBps, Math.Rounding.Floor));
+        }
+        _exit(owner_, receiver, assets, shares, feeShares);
+    }
+
+    /// @dev Effects, events and the transfer out, shared by `withdraw` and `redeem`.
+    function _exit(address owner_, address receiver, uint256 assets, uint256 shares, uint256 feeShares) internal {
+        if (msg.sender != owner_) _spendAllowance(owner_, msg.sender, shares);
+        _cash -= assets;
+        _takeShares(owner_, shares - feeShares, feeShares);
+        emit Withdraw(msg.sender, receiver, owner_, assets, shares);
+        _asset.safeTransfer(receiver, assets);
+    }
+
+    /// @dev Moves `feeShares` of `owner_` to the fee recipient and burns `burnShares`. The share lock applies.
+    function _takeShares(address owner_, uint256 burnShares, uint256 feeShares) internal {
+        if (feeShares != 0) {
+            address recipient = _feeRecipient;
+            _transfer(owner_, recipient, feeShares);
+            emit TransactionFeeCharged(recipient, owner_, feeShares, false);
+        }
+        _burn(owner_, burnShares);
+    }
+
+    /// @dev Pays an in-kind amount; a failing transfer is kept for `receiver` to claim instead of blocking the exit.
+    function _payInKind(IERC20 token, address receiver, uint256 amount) internal {
+        if (token.trySafeTransfer(receiver, amount)) {
+            emit InKindTransfer(address(token), receiver, amount);
+        } else {
+            _owed[receiver][address(token)] += amount;
+            _totalOwed[address(token)] += amount;
+            emit InKindTransferDeferred(address(token), receiver, amount);
+        }
+    }
+
+    function _lockShares(address receiver, uint256 shares) internal {
+        uint32 period = _shareLockPeriod;
+        if (period == 0) return;
+        Lock memory l = _locks[receiver];
+        uint128 locked = l.unlockAt > block.timestamp ? l.shares + uint128(shares) : uint128(shares);
+        uint64 unlockAt = uint64(block.timestamp + period);
+        _locks[receiver] = Lock({shares: locked, unlockAt: unlockAt});
+        emit SharesLockedUntil(receiver, locked, unlockAt);
+    }
+
+    /// @dev Mints the management fee due since the last accrual. Needs no oracle. Returns the supply after.
+    function _accrueManagementFee() internal returns (uint256 supply) {
+        supply = totalSupply();
+        uint256 elapsed = block.timestamp - _lastAccrual;
+        if (elapsed == 0) return supply;
+        uint256 feeShares = _pendingManagementFee(supply);
+        _lastAccrual = uint40(block.timestamp);
+        if (feeShares != 0) {
+            address recipient = _feeRecipient;
+            _mint(recipient, feeShares);
+            supply += feeShares;
+            emit ManagementFeeAccrued(recipient, feeShares, elapsed);
+        }
+    }
+
+    function _setTargetWeights(uint64[] calldata weights, uint64 cashWeight) internal {
+        uint256 n = _components.length;
+        if (weights.length != n) revert WeightsLengthMismatch(n, weights.length);
+        uint256 sum = cashWeight;
+        for (uint256 i; i < n; ++i) {
+            sum += weights[i];
+            _components[i].targetWeight = weights[i];
+        }
+        if (sum != WAD) revert WeightsSumMismatch(sum);
+        _cashTargetWeight = cashWeight;
+        emit TargetWeightsSet(weights, cashWeight);
+    }
+
+    function _registerSource(IPriceSource source) internal returns (uint8 id) {
+        uint256 idPlusOne = _sourceIdPlusOne[address(source)];
+        if (idPlusOne != 0) return uint8(idPlusOne - 1);
+        if (_sources.length >= MAX_SOURCES) revert TooManySources(MAX_SOURCES);
+        _sources.push(source);
+        _sourceIdPlusOne[address(source)] = _sources.length;
+        return uint8(_sources.length - 1);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                             INTERNAL: VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev NAV rounded down and up, and the first component whose price is unavailable (zero when all are valid).
+    /// Components with no balance are not priced. `navUp` exceeds `navDown` by one unit per priced component, an upper
+    /// bound of the rounding of each term, so entries are priced at a NAV never below the true one.
+    function _nav() internal view returns (uint256 navDown, uint256 navUp, address invalid) {
+        uint256 n = _components.length;
+        for (uint256 i; i < n; ++i) {
+            Component storage c = _components[i];
+            uint256 bal = c.balance;
+            if (bal == 0) continue;
+            address token = c.token;
+            (bool ok, uint256 p) = VaultMath.tryPrice(address(_sources[c.sourceId]), token);
+            if (!ok) {
+                if (invalid == address(0)) invalid = token;
+                continue;
+            }
+            navDown += bal.mulDiv(p, PRICE_SCALE);
+            ++navUp;
+        }
+        navDown += _cash;
+        navUp += navDown;
+    }
+
+    /// @dev NAV for actions, which require every price.
+    function _validNav() internal view returns (uint256 navDown, uint256 navUp) {
+        address invalid;
+        (navDown, navUp, invalid) = _nav();
+        if (invalid != address(0)) {
+            revert InvalidPrice(invalid, address(_sources[_components[_indexPlusOne[invalid] - 1].sourceId]));
+        }
+    }
+
+    function _checkSource(address token, IPriceSource source) internal view {
+        if (address(source) == address(0)) revert ZeroAddress();
+        address quote = source.quoteAsset();
+        if (quote != address(_asset)) revert QuoteAssetMismatch(address(source), quote);
+        (bool ok,) = VaultMath.tryPrice(address(source), token);
+        if (!ok) revert InvalidPrice(token, address(source));
+    }
+
+    function _checkDepositLimits(uint256 assets, uint256 navDown, address receiver) internal view {
+        if (assets < _minDeposit) revert DepositBelowMinimum(assets, _minDeposit);
+        uint256 room = _depositRoom(navDown);
+        if (assets > room) revert ExceededMaxDeposit(receiver, assets, room);
+    }
+
+    function _depositRoom(uint256 navDown) internal view returns (uint256) {
+        uint256 cap = _depositCap;
+        if (cap == type(uint128).max) return type(uint256).max;
+        return cap > navDown ? cap - navDown : 0;
+    }
+
+    function _maxDeposit(uint256 navDown, address invalid) internal view returns (uint256) {
+        if (_depositsPaused || invalid != address(0)) return 0;
+        uint256 room = _depositRoom(navDown);
+        return room < _minDeposit ? 0 : room;
+    }
+
+    function _unlockedShares(address owner_) internal view returns (uint256) {
+        uint256 bal = balanceOf(owner_);
+        Lock memory l = _locks[owner_];
+        if (l.unlockAt <= block.timestamp) return bal;
+        return bal > l.shares ? bal - l.shares : 0;
+    }
+
+    function _supplyWithPendingFee() internal view returns (uint256) {
+        uint256 supply = totalSupply();
+        return supply + _pendingManagementFee(supply);
+    }
+
+    function _pendingManagementFee(uint256 supply) internal view returns (uint256) {
+        uint256 rate = _managementFeeWad;
+        if (rate == 0) return 0;
+        return VaultMath.managementFeeShares(supply, rate * (block.timestamp - _lastAccrual) / SECONDS_PER_YEAR);
+    }
+
+    /// @dev Shares to the receiver and to the fee recipient for a deposit of `assets` (entry fee rounded up).
+    function _depositShares(uint256 assets, uint256 navUp, uint256 supply)
+        internal
+        view
+        returns (uint256 shares, uint256 feeShares)
+    {
+        uint256 fee = assets.mulDiv(_entryFeeBps, BPS, Math.Rounding.Ceil);
+        shares = _toShares(assets - fee, navUp, supply, Math.Rounding.Floor);
+        feeShares = _toShares(fee, navUp, supply, Math.Rounding.Floor);
+    }
+
+    /// @dev Assets to pull for minting `shares` to the receiver, and the fee shares (assets rounded up).
+    function _mintAssets(uint256 shares, uint256 navUp, uint256 supply)
+        internal
+        view
+        returns (uint256 assets, uint256 feeShares)
+    {
+        uint256 net = _toAssets(shares, navUp, supply, Math.Rounding.Ceil);
+        assets = net.mulDiv(BPS, BPS - _entryFeeBps, Math.Rounding.Ceil);
+        feeShares = _toShares(assets - net, navUp, supply, Math.Rounding.Floor);
+    }
+
+    /// @dev Shares taken from the owner for withdrawing `assets`, of which `feeShares` go to the fee recipient.
+    function _withdrawShares(uint256 assets, uint256 navDown, uint256 supply)
+        internal
+        view
+        returns (uint256 shares, uint256 feeShares)
+    {
+        uint256 gross = assets.mulDiv(BPS, BPS - _exitFeeBps, Math.Rounding.Ceil);
+        shares = _toShares(gross, navDown, supply, Math.Rounding.Ceil);
+        feeShares = shares.mulDiv(_exitFeeBps, BPS, Math.Rounding.Floor);
+    }
+
+    /// @dev Assets paid for redeeming `shares`, and the fee shares (rounded up) that go to the fee recipient.
+    function _redeemAssets(uint256 shares, uint256 navDown, uint256 supply)
+        internal
+        view
+        returns (uint256 assets, uint256 feeShares)
+    {
+        feeShares = shares.mulDiv(_exitFeeBps, BPS, Math.Rounding.Ceil);
+        assets = _toAssets(shares - feeShares, navDown, supply, Math.Rounding.Floor);
+    }
+
+    function _toShares(uint256 assets, uint256 navAssets, uint256 supply, Math.Rounding r)
+        internal
+        view
+        returns (uint256)
+    {
+        return assets.mulDiv(supply + _virtualShares, navAssets + 1, r);
+    }
+
+    function _toAssets(uint256 shares, uint256 navAssets, uint256 supply, Math.Rounding r)
+        internal
+        view
+        returns (uint256)
+    {
+        return shares.mulDiv(navAssets + 1, supply + _virtualShares, r);
+    }
+
+    /// @dev Pro-rata of `amount` for `shares`, with the virtual shares in the denominator as in every conversion.
+    function _inKindShare(uint256 amount, uint256 shares, uint256 supply) internal view returns (uint256) {
+        return amount.mulDiv(shares, supply + _virtualShares, Math.Rounding.Floor);
+    }
+
+    function _index(address token) internal view returns (uint256) {
+        uint256 idxPlusOne = _indexPlusOne[token];
+        if (idxPlusOne == 0) revert NotListed(token);
+        return idxPlusOne - 1;
+    }
+}

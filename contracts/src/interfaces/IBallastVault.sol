@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.26;
+
+import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
+import {IPriceSource} from "./IPriceSource.sol";
+
+/// @title IBallastVault
+/// @notice An ERC-4626 index vault. The asset is a stablecoin; the vault holds a basket of listed ERC-20 components
+/// plus the stablecoin itself (the "cash leg"), values them with oracle prices and issues index shares.
+///
+/// Entering: `deposit` / `mint` take the stablecoin in one transaction. New money sits in the cash leg until the keeper
+/// invests it. Leaving: `withdraw` / `redeem` pay stablecoin from the cash leg; `redeemInKind` pays the exact pro-rata
+/// of every component and of the cash, needs no oracle and no keeper, and works while the vault is paused.
+///
+/// @dev ASSUMPTIONS (as Morpho Blue states its own):
+/// - The asset and every listed component are standard ERC-20s: no fee on transfer, no rebasing, no transfer hooks that
+///   call back into the vault. A balance-delta probe at listing refuses fee-on-transfer tokens; rebasing cannot be seen
+///   by one probe, so the owner must not list rebasing tokens. Tokens that do not return a bool are supported.
+/// - Balances are tracked internally: tokens sent to the vault without going through it (donations) are ignored by NAV
+///   and by in-kind redemption, so they cannot move the share price. The owner may `skim` such excess.
+/// - Price sources are trusted contracts chosen by the owner (a timelock). They return a heartbeat-checked feed price
+///   or a time-weighted average, never a DEX spot price, and revert when they cannot. A source that reverts or returns
+///   zero makes the vault refuse cash entries and exits (their `max*` return 0) until it recovers; `totalAssets()` never
+///   reverts (invalid components are valued at zero there) and `redeemInKind` never needs a price.
+/// - Amounts held per token stay below 2^128 base units.
+/// - ROUNDING is always in the vault's favour: NAV is rounded down for exits and up (by at most one base unit per
+///   component) for entries; shares out are rounded down, shares in and assets in are rounded up.
+/// - FEES are paid in vault shares to the fee recipient: the management fee streams as newly minted shares, the entry
+///   fee as shares minted for the fee part of a deposit, the exit fee as a slice of the exiting shares. Every fee is
+///   capped by a constant and announced by an event; `feeConfig()` returns all of them. Previews include every fee.
+/// - SHARE LOCK: shares minted by a deposit stay locked for `shareLockPeriod` (capped by a constant) so nobody can enter
+///   at a lagging oracle price and leave at once. Locked shares cannot be redeemed (in any way) or transferred. Only the
+///   newly minted amount is locked, so a deposit made for someone else can never lock that person's older shares.
+interface IBallastVault is IERC4626 {
+    /*//////////////////////////////////////////////////////////////
+                                  TYPES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice A listed basket component, as returned by `components()`.
+    /// @param token The ERC-20 token.
+    /// @param source The price source valuing it.
+    /// @param decimals The token's decimals, read at listing.
+    /// @param targetWeight The target share of NAV, in WAD (1e18 = 100%).
+    /// @param balance The amount the vault accounts for (donations excluded).
+    struct ComponentView {
+        address token;
+        address source;
+        uint8 decimals;
+        uint64 targetWeight;
+        uint256 balance;
+    }
+
+    /// @notice Every fee parameter, as returned by `feeConfig()`.
+    /// @param recipient Receives every fee, as vault shares.
+    /// @param managementFeeWad Annual management fee in WAD (0.01e18 = 1% a year), streamed as minted shares.
+    /// @param entryFeeBps Entry fee in basis points of the deposited assets.
+    /// @param exitFeeBps Exit fee in basis points of the exiting shares (every exit path, in kind included).
+    /// @param lastAccrual Timestamp up to which the management fee has been minted.
+    struct FeeConfig {
+        address recipient;
+        uint64 managementFeeWad;
+        uint16 entryFeeBps;
+        uint16 exitFeeBps;
+        uint40 lastAccrual;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 ERRORS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The caller is not the owner, guardian or keeper the function requires.
+    error Unauthorized(address caller);
+    /// @notice A zero address was given where one is required.
+    error ZeroAddress();
+    /// @notice A zero amount was given, or an action would produce zero shares or assets.
+    error ZeroAmount();
+    /// @notice Deposits (and mints) are paused by the guardian or owner.
+    error DepositsPaused();
+    /// @notice The price of `token` from `source` is stale, zero or otherwise invalid; cash entries and exits wait.
+    error InvalidPrice(address token, address source);
+    /// @notice A deposit of `assets` is below the minimum deposit `minimum`.
+    error DepositBelowMinimum(uint256 assets, uint256 minimum);
+    /// @notice A deposit of `assets` for `receiver` exceeds what the deposit cap allows (`max`).
+    error ExceededMaxDeposit(address receiver, uint256 assets, uint256 max);
+    /// @notice A mint of `shares` for `receiver` exceeds what the deposit cap allows (`max`).
+    error ExceededMaxMint(address receiver, uint256 shares, uint256 max);
+    /// @notice A withdrawal of `assets` for `owner` exceeds `max` (unlocked shares, or cash available).
+    error ExceededMaxWithdraw(address owner, uint256 assets, uint256 max);
+    /// @notice A redemption of `shares` for `owner` exceeds `max` (unlocked shares, or cash available).
+    error ExceededMaxRedeem(address owner, uint256 shares, uint256 max);
+    /// @notice The shares out (`shares`) are fewer than the caller's minimum (`minShares`).
+    error SharesBelowMinimum(uint256 shares, uint256 minShares);
+    /// @notice The shares in (`shares`) are more than the caller's maximum (`maxShares`).
+    error SharesAboveMaximum(uint256 shares, uint256 maxShares);
+    /// @notice The assets out (`assets`) are fewer than the caller's minimum (`minAssets`).
+    error AssetsBelowMinimum(uint256 assets, uint256 minAssets);
+    /// @notice The assets in (`assets`) are more than the caller's maximum (`maxAssets`).
+    error AssetsAboveMaximum(uint256 assets, uint256 maxAssets);
+    /// @notice `owner` tried to move `shares` but only `unlocked` are free; the rest unlock at `unlockAt`.
+    error SharesLocked(address owner, uint256 shares, uint256 unlocked, uint256 unlockAt);
+    /// @notice `token` is already listed.
+    error AlreadyListed(address token);
+    /// @notice `token` is not a listed component.
+    error NotListed(address token);
+    /// @notice `token` cannot be listed: it is the asset, has no code, or its decimals are unreadable or above 36.
+    error InvalidToken(address token);
+    /// @notice Listing would exceed `max` components.
+    error TooManyComponents(uint256 max);
+    /// @notice Registering `source` would exceed `max` distinct price sources.
+    error TooManySources(uint256 max);
+    /// @notice The probe transfer of `sent` of `token` moved `received` instead: fee-on-transfer tokens are refused.
+    error TransferAmountMismatch(address token, uint256 sent, uint256 received);
+    /// @notice `source` prices in `quote`, not in the vault's asset.
+    error QuoteAssetMismatch(address source, address quote);
+    /// @notice `token` cannot be delisted while the vault holds `balance` of it or targets `weight` for it.
+    error ComponentNotEmpty(address token, uint256 balance, uint64 weight);
+    /// @notice Target weights must be one per component (`expected`), got `actual`.
+    error WeightsLengthMismatch(uint256 expected, uint256 actual);
+    /// @notice Target weights (cash included) sum to `sum` instead of exactly 1e18.
+    error WeightsSumMismatch(uint256 sum);
+    /// @notice A fee parameter `value` is above its cap `max`.
+    error FeeAboveCap(uint256 value, uint256 max);
+    /// @notice A share lock of `period` seconds is above the cap `max`.
+    error ShareLockAboveCap(uint256 period, uint256 max);
+    /// @notice `owner` has no deferred in-kind amount of `token` to claim.
+    error NothingOwed(address owner, address token);
+    /// @notice The seed deposit `seed` is below the minimum `minimum`.
+    error SeedTooSmall(uint256 seed, uint256 minimum);
+
+    /*//////////////////////////////////////////////////////////////
+                                 EVENTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice `token` was listed with price source `source`.
+    event ComponentListed(address indexed token, address indexed source, uint8 decimals);
+    /// @notice `token` was delisted.
+    event ComponentDelisted(address indexed token);
+    /// @notice The price source of `token` changed to `source`.
+    event PriceSourceSet(address indexed token, address indexed source);
+    /// @notice New target weights were set (one per component in `components()` order, then cash).
+    event TargetWeightsSet(uint64[] weights, uint64 cashWeight);
+    /// @notice Fee rates changed.
+    event FeesSet(uint64 managementFeeWad, uint16 entryFeeBps, uint16 exitFeeBps);
+    /// @notice The fee recipient changed.
+    event FeeRecipientSet(address indexed recipient);
+    /// @notice `shares` were minted to `recipient` as management fee for `elapsed` seconds.
+    event ManagementFeeAccrued(address indexed recipient, uint256 shares, uint256 elapsed);
+    /// @notice An entry or exit fee of `shares` went to `recipient` (`entry` tells which).
+    event TransactionFeeCharged(address indexed recipient, address indexed payer, uint256 shares, bool entry);
+    /// @notice The deposit cap and minimum deposit changed.
+    event DepositLimitsSet(uint256 depositCap, uint256 minDeposit);
+    /// @notice The share lock period changed.
+    event ShareLockPeriodSet(uint256 period);
+    /// @notice `shares` of `owner` are locked until `unlockAt`.
+    event SharesLockedUntil(address indexed owner, uint256 shares, uint256 unlockAt);
+    /// @notice The guardian changed.
+    event GuardianSet(address indexed guardian);
+    /// @notice The keeper changed.
+    event KeeperSet(address indexed keeper);
+    /// @notice Deposits were paused or unpaused by `by`.
+    event DepositsPausedSet(address indexed by, bool paused);
+    /// @notice Rebalancing was paused or unpaused by `by`.
+    event RebalancingPausedSet(address indexed by, bool paused);
+    /// @notice `owner` redeemed `shares` in kind for `receiver`; `cash` of the asset and each component's pro-rata.
+    event RedeemInKind(
+        address indexed caller, address indexed receiver, address indexed owner, uint256 shares, uint256 cash
+    );
+    /// @notice `amount` of `token` was paid in kind to `receiver`.
+    event InKindTransfer(address indexed token, address indexed receiver, uint256 amount);
+    /// @notice The in-kind transfer of `amount` of `token` to `receiver` failed; it is kept for `receiver` to claim.
+    event InKindTransferDeferred(address indexed token, address indexed receiver, uint256 amount);
+    /// @notice `receiver` claimed a deferred in-kind `amount` of `token`.
+    event OwedClaimed(address indexed token, address indexed receiver, uint256 amount);
+    /// @notice `amount` of `token` held beyond the vault's accounting was sent to `to`.
+    event Skimmed(address indexed token, address indexed to, uint256 amount);
+
+    /*//////////////////////////////////////////////////////////////
+                            ENTRY AND EXIT
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice `deposit` with a floor on the shares received (EIP-5143 style).
+    /// @dev Reverts with `SharesBelowMinimum` if fewer than `minShares` would be minted.
+    function deposit(uint256 assets, address receiver, uint256 minShares) external returns (uint256 shares);
+
+    /// @notice `mint` with a ceiling on the assets paid (EIP-5143 style).
+    /// @dev Reverts with `AssetsAboveMaximum` if more than `maxAssets` would be taken.
+    function mint(uint256 shares, address receiver, uint256 maxAssets) external returns (uint256 assets);
+
+    /// @notice `withdraw` with a ceiling on the shares burned (EIP-5143 style).
+    /// @dev Reverts with `SharesAboveMaximum` if more than `maxShares` would be taken from `owner`.
+    function withdraw(uint256 assets, address receiver, address owner, uint256 maxShares)
+        external
+        returns (uint256 shares);
+
+    /// @notice `redeem` with a floor on the assets paid (EIP-5143 style).
+    /// @dev Reverts with `AssetsBelowMinimum` if fewer than `minAssets` would be paid.
+    function redeem(uint256 shares, address receiver, address owner, uint256 minAssets)
+        external
+        returns (uint256 assets);
+
+    /// @notice Redeems `shares` of `owner` for the exact pro-rata of every component and of the cash leg.
+    /// @dev Needs no oracle and no keeper and works while paused. The exit fee applies. Each amount is rounded down.
+    /// A component transfer that fails (a token that blocks the receiver, say) does not block the rest: that amount is
+    /// kept for `receiver` to claim with `claimOwed`.
+    /// @return amounts The amount of each component paid, in `components()` order.
+    /// @return cash The amount of the asset paid.
+    function redeemInKind(uint256 shares, address receiver, address owner)
+        external
+        returns (uint256[] memory amounts, uint256 cash);
+
+    /// @notice Previews `redeemInKind` of `shares` (exit fee included).
+    function previewRedeemInKind(uint256 shares) external view returns (uint256[] memory amounts, uint256 cash);
+
+    /// @notice Claims an in-kind amount of `token` whose transfer to the caller failed during `redeemInKind`.
+    function claimOwed(address token) external returns (uint256 amount);
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Net asset value, rounded down, with every component priced. `valid` is false when a price is
+    /// unavailable (that component then counts as zero, and `invalidToken` names the first such token).
+    function nav() external view returns (uint256 assets, bool valid, address invalidToken);
+
+    /// @notice Every listed component, in index order.
+    function components() external view returns (ComponentView[] memory);
+
+    /// @notice The number of listed components.
+    function componentCount() external view returns (uint256);
+
+    /// @notice The stablecoin held by the vault (the cash leg), as accounted for.
+    function cash() external view returns (uint256);
+
+    /// @notice The target weight of the cash leg, in WAD.
+    function cashTargetWeight() external view returns (uint64);
+
+    /// @notice Every fee parameter.
+    function feeConfig() external view returns (FeeConfig memory);
+
+    /// @notice Shares the management fee would mint if accrued now.
+    function pendingManagementFeeShares() external view returns (uint256);
+
+    /// @notice Shares of `owner` that are locked now, and when they unlock.
+    function lockedShares(address owner) external view returns (uint256 shares, uint256 unlockAt);
+
+    /// @notice A deferred in-kind amount of `token` that `owner` may claim.
+    function owed(address owner, address token) external view returns (uint256);
+
+    /// @notice The deposit cap (on total assets after the deposit) and the minimum deposit, in asset base units.
+    function depositLimits() external view returns (uint256 depositCap, uint256 minDeposit);
+
+    /// @notice Seconds newly minted shares stay locked.
+    function shareLockPeriod() external view returns (uint256);
+
+    /// @notice Whether deposits are paused.
+    function depositsPaused() external view returns (bool);
+
+    /// @notice Whether rebalancing is paused.
+    function rebalancingPaused() external view returns (bool);
+
+    /// @notice The guardian: may pause deposits and rebalancing; can never block `redeemInKind`.
+    function guardian() external view returns (address);
+
+    /// @notice The keeper: posts targets and executes rebalances.
+    function keeper() external view returns (address);
+
+    /*//////////////////////////////////////////////////////////////
+                             ADMINISTRATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Lists `token` priced by `source`. Owner only.
+    /// @dev Probes the token with a transfer of `probeAmount` from the caller and back (the caller must approve it):
+    /// a token that delivers a different amount is refused. The new component's target weight is zero.
+    function listComponent(address token, IPriceSource source, uint256 probeAmount) external;
+
+    /// @notice Delists `token`, which must have no balance and a zero target weight. Owner only.
+    function delistComponent(address token) external;
+
+    /// @notice Changes the price source of `token`. Owner only. The new source must price it now.
+    function setPriceSource(address token, IPriceSource source) external;
+
+    /// @notice Sets target weights (one per component in `components()` order) and the cash weight; they must sum to
+    /// exactly 1e18. Owner only (the keeper posts targets through rebalancing epochs).
+    function setTargetWeights(uint64[] calldata weights, uint64 cashWeight) external;
+
+    /// @notice Sets the fee rates, each capped. Accrues the management fee at the old rate first. Owner only.
+    function setFees(uint64 managementFeeWad, uint16 entryFeeBps, uint16 exitFeeBps) external;
+
+    /// @notice Sets the fee recipient. Accrues the management fee to the old recipient first. Owner only.
+    function setFeeRecipient(address recipient) external;
+
+    /// @notice Sets the deposit cap and the minimum deposit. Owner only.
+    function setDepositLimits(uint256 depositCap, uint256 minDeposit) external;
+
+    /// @notice Sets the share lock period, capped. Owner only.
+    function setShareLockPeriod(uint256 period) external;
+
+    /// @notice Sets the guardian. Owner only.
+    function setGuardian(address guardian) external;
+
+    /// @notice Sets the keeper. Owner only.
+    function setKeeper(address keeper) external;
+
+    /// @notice Pauses or unpauses deposits and mints. Guardian or owner.
+    function setDepositsPaused(bool paused) external;
+
+    /// @notice Pauses or unpauses rebalancing. Guardian or owner.
+    function setRebalancingPaused(bool paused) external;
+
+    /// @notice Accrues the management fee now. Anyone.
+    function accrueManagementFee() external;
+
+    /// @notice Sends `token` held beyond the vault's accounting (donations) to `to`. Owner only.
+    function skim(address token, address to) external returns (uint256 amount);
+}

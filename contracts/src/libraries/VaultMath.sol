@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.26;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+/// @dev 100% in WAD.
+uint256 constant WAD = 1e18;
+/// @dev 100% in basis points.
+uint256 constant BPS = 10_000;
+/// @dev Scale of `IPriceSource.price`: quote base units per token base unit, times 1e36.
+uint256 constant PRICE_SCALE = 1e36;
+
+/// @title VaultMath
+/// @notice Pure helpers of the vault: the oracle call that never reverts, and the management fee.
+library VaultMath {
+    using Math for uint256;
+
+    /// @dev Largest price accepted, so that `balance * price` cannot overflow for balances below 2^128.
+    uint256 internal constant MAX_PRICE = type(uint128).max;
+    /// @dev Largest fee fraction minted in one accrual (a vault left untouched for decades).
+    uint256 internal constant MAX_FEE_FRACTION = WAD / 2;
+
+    /// @notice Calls `source.price(token)` without ever reverting: `ok` is false when the call reverts, returns fewer
+    /// than 32 bytes, returns zero, or returns a price above `MAX_PRICE`. Only the first 32 bytes of the answer are
+    /// copied, so a source cannot make the caller run out of gas by returning a huge answer.
+    function tryPrice(address source, address token) internal view returns (bool ok, uint256 p) {
+        bytes4 selector = 0xaea91078; // IPriceSource.price(address)
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, selector)
+            mstore(add(m, 0x04), token)
+            ok := staticcall(gas(), source, m, 0x24, m, 0x20)
+            ok := and(ok, gt(returndatasize(), 0x1f))
+            if ok { p := mload(m) }
+        }
+        ok = ok && p != 0 && p <= MAX_PRICE;
+        if (!ok) p = 0;
+    }
+
+    /// @notice Shares to mint so that the fee recipient owns `feeFraction` (WAD) of the supply after the mint:
+    /// `supply * f / (1 - f)`, rounded down. The fraction is capped at 50% per accrual.
+    function managementFeeShares(uint256 supply, uint256 feeFraction) internal pure returns (uint256) {
+        if (feeFraction == 0) return 0;
+        if (feeFraction > MAX_FEE_FRACTION) feeFraction = MAX_FEE_FRACTION;
+        return supply.mulDiv(feeFraction, WAD - feeFraction, Math.Rounding.Floor);
+    }
+}

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {BallastVault} from "../../src/BallastVault.sol";
+
+/// @notice The vault plus test-only hooks that stand in for rebalancing trades (which move balances between the cash
+/// leg and components). Used by the fixture to put a vault in an "invested" state; never deployed outside tests.
+contract BallastVaultHarness is BallastVault {
+    constructor(InitParams memory p) BallastVault(p) {}
+
+    /// @dev Sets the accounted balance of component `token`. The caller must make the real balance match.
+    function harnessSetBalance(address token, uint256 amount) external {
+        _components[_index(token)].balance = amount;
+    }
+
+    /// @dev Sets the accounted cash. The caller must make the real balance match.
+    function harnessSetCash(uint256 amount) external {
+        _cash = amount;
+    }
+}
