@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
@@ -308,26 +309,32 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         return _deposit(assets, receiver, minShares);
     }
 
+    /// @inheritdoc IBallastVault
+    function depositWithPermit(
+        uint256 assets,
+        address receiver,
+        uint256 minShares,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant returns (uint256 shares) {
+        try IERC20Permit(address(_asset)).permit(msg.sender, address(this), assets, deadline, v, r, s) {} catch {}
+        return _deposit(assets, receiver, minShares);
+    }
+
     /// @inheritdoc IERC4626
     function mint(uint256 shares, address receiver) external nonReentrant returns (uint256 assets) {
         return _mintShares(shares, receiver, type(uint256).max);
     }
 
     /// @inheritdoc IBallastVault
-    function mint(uint256 shares, address receiver, uint256 maxAssets)
-        external
-        nonReentrant
-        returns (uint256 assets)
-    {
+    function mint(uint256 shares, address receiver, uint256 maxAssets) external nonReentrant returns (uint256 assets) {
         return _mintShares(shares, receiver, maxAssets);
     }
 
     /// @inheritdoc IERC4626
-    function withdraw(uint256 assets, address receiver, address owner_)
-        external
-        nonReentrant
-        returns (uint256 shares)
-    {
+    function withdraw(uint256 assets, address receiver, address owner_) external nonReentrant returns (uint256 shares) {
         return _withdraw(assets, receiver, owner_, type(uint256).max);
     }
 
@@ -341,11 +348,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     }
 
     /// @inheritdoc IERC4626
-    function redeem(uint256 shares, address receiver, address owner_)
-        external
-        nonReentrant
-        returns (uint256 assets)
-    {
+    function redeem(uint256 shares, address receiver, address owner_) external nonReentrant returns (uint256 assets) {
         return _redeem(shares, receiver, owner_, 0);
     }
 
@@ -514,11 +517,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IBallastVault
-    function listComponent(address token, IPriceSource source, uint256 probeAmount)
-        external
-        onlyOwner
-        nonReentrant
-    {
+    function listComponent(address token, IPriceSource source, uint256 probeAmount) external onlyOwner nonReentrant {
         if (token == address(0)) revert ZeroAddress();
         if (token == address(_asset) || token.code.length == 0) revert InvalidToken(token);
         if (_indexPlusOne[token] != 0) revert AlreadyListed(token);

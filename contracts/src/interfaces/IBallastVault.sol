@@ -182,6 +182,20 @@ interface IBallastVault is IERC4626 {
     /// @dev Reverts with `SharesBelowMinimum` if fewer than `minShares` would be minted.
     function deposit(uint256 assets, address receiver, uint256 minShares) external returns (uint256 shares);
 
+    /// @notice `deposit` from a wallet in ONE transaction: applies the caller's ERC-2612 permit for `assets`, then
+    /// deposits with a floor of `minShares`.
+    /// @dev A permit that fails (already used, say, by someone who front-ran it) is ignored; the deposit then relies on
+    /// the existing allowance and reverts with the token's allowance error if there is none.
+    function depositWithPermit(
+        uint256 assets,
+        address receiver,
+        uint256 minShares,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external returns (uint256 shares);
+
     /// @notice `mint` with a ceiling on the assets paid (EIP-5143 style).
     /// @dev Reverts with `AssetsAboveMaximum` if more than `maxAssets` would be taken.
     function mint(uint256 shares, address receiver, uint256 maxAssets) external returns (uint256 assets);

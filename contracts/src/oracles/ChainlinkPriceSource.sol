@@ -61,9 +61,7 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
 
     mapping(address token => FeedConfig) public feeds;
 
-    constructor(address owner_, address quoteAsset_, IAggregatorV3 quoteFeed_, uint32 quoteHeartbeat_)
-        Ownable(owner_)
-    {
+    constructor(address owner_, address quoteAsset_, IAggregatorV3 quoteFeed_, uint32 quoteHeartbeat_) Ownable(owner_) {
         if (quoteAsset_ == address(0)) revert ZeroAddress();
         quoteAsset = quoteAsset_;
         _quoteDecimals = IERC20Metadata(quoteAsset_).decimals();

@@ -10,6 +10,8 @@ import {IAggregatorV3} from "../interfaces/IAggregatorV3.sol";
 contract MockAggregator is IAggregatorV3 {
     /// @notice The caller may not update this feed.
     error Unauthorized(address caller);
+    /// @notice `answer` does not fit the packed round (int96).
+    error AnswerOutOfRange(int256 answer);
     /// @notice A new answer was posted.
     event AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt);
 
@@ -17,11 +19,11 @@ contract MockAggregator is IAggregatorV3 {
     address public immutable updater;
     string public description;
 
-    // One slot: roundId (80) + updatedAt (48) + answer (128).
-    uint80 internal _roundId;
-    uint48 internal _updatedAt;
-    int128 internal _answer;
-    uint80 internal _answeredInRound;
+    // One slot: roundId (56) + updatedAt (40) + answer (96) + answeredInRound (56).
+    uint56 internal _roundId;
+    uint40 internal _updatedAt;
+    int96 internal _answer;
+    uint56 internal _answeredInRound;
 
     constructor(uint8 decimals_, string memory description_, int256 initialAnswer) {
         decimals = decimals_;
@@ -41,7 +43,7 @@ contract MockAggregator is IAggregatorV3 {
     }
 
     /// @notice Makes the latest round look incomplete (answered in an earlier round).
-    function setAnsweredInRound(uint80 answeredInRound) external {
+    function setAnsweredInRound(uint56 answeredInRound) external {
         if (msg.sender != updater) revert Unauthorized(msg.sender);
         _answeredInRound = answeredInRound;
     }
@@ -50,11 +52,7 @@ contract MockAggregator is IAggregatorV3 {
         return 4;
     }
 
-    function getRoundData(uint80 roundId)
-        external
-        view
-        returns (uint80, int256, uint256, uint256, uint80)
-    {
+    function getRoundData(uint80 roundId) external view returns (uint80, int256, uint256, uint256, uint80) {
         return (roundId, _answer, _updatedAt, _updatedAt, roundId <= _answeredInRound ? roundId : _answeredInRound);
     }
 
@@ -64,10 +62,11 @@ contract MockAggregator is IAggregatorV3 {
 
     function _post(int256 answer, uint256 updatedAt) internal {
         if (msg.sender != updater) revert Unauthorized(msg.sender);
-        uint80 id = _roundId + 1;
+        if (answer > type(int96).max || answer < type(int96).min) revert AnswerOutOfRange(answer);
+        uint56 id = _roundId + 1;
         _roundId = id;
-        _updatedAt = uint48(updatedAt);
-        _answer = int128(answer);
+        _updatedAt = uint40(updatedAt);
+        _answer = int96(answer);
         _answeredInRound = id;
         emit AnswerUpdated(answer, id, updatedAt);
     }

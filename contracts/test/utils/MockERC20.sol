@@ -2,12 +2,14 @@
 pragma solidity ^0.8.26;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
 
-/// @notice A plain mintable ERC-20 with configurable decimals, used as the stablecoin and as basket components.
-contract MockERC20 is ERC20 {
+/// @notice A plain mintable ERC-20 with configurable decimals and ERC-2612 permit, used as the stablecoin and as basket
+/// components in tests, local deployments and the demo. Anyone can mint: never deploy it on a real network.
+contract MockERC20 is ERC20, ERC20Permit {
     uint8 private immutable _decimals;
 
-    constructor(string memory name_, string memory symbol_, uint8 decimals_) ERC20(name_, symbol_) {
+    constructor(string memory name_, string memory symbol_, uint8 decimals_) ERC20(name_, symbol_) ERC20Permit(name_) {
         _decimals = decimals_;
     }
 
