@@ -13,6 +13,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {IBallastVault} from "./interfaces/IBallastVault.sol";
 import {IPriceSource} from "./interfaces/IPriceSource.sol";
+import {ISwapAdapter} from "./interfaces/ISwapAdapter.sol";
 import {VaultMath, WAD, BPS, PRICE_SCALE} from "./libraries/VaultMath.sol";
 
 /// @title BallastVault
@@ -93,6 +94,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
 
     address internal _guardian;
     address internal _keeper;
+    address internal _rebalancer;
 
     mapping(address owner => Lock) internal _locks;
     mapping(address owner => mapping(address token => uint256)) internal _owed;
@@ -414,6 +416,35 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     }
 
     /*//////////////////////////////////////////////////////////////
+                               REBALANCING
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IBallastVault
+    function executeTrade(
+        ISwapAdapter adapter,
+        address tokenIn,
+        address tokenOut,
+        uint256 amountIn,
+        uint256 minAmountOut,
+        bytes calldata route
+    ) external nonReentrant returns (uint256 amountOut) {
+        if (msg.sender != _rebalancer) revert Unauthorized(msg.sender);
+        if (_rebalancingPaused) revert RebalancingPaused();
+        if (tokenIn == tokenOut) revert SameToken(tokenIn);
+        if (amountIn == 0) revert ZeroAmount();
+        uint256 available = _accounted(tokenIn);
+        if (amountIn > available) revert InsufficientBalance(tokenIn, available, amountIn);
+        _accounted(tokenOut); // reverts with NotListed unless the asset or a component
+
+        uint256 spent;
+        (spent, amountOut) = _swapThrough(adapter, IERC20(tokenIn), IERC20(tokenOut), amountIn, minAmountOut, route);
+
+        _book(tokenIn, available - spent);
+        _book(tokenOut, _accounted(tokenOut) + amountOut);
+        emit Trade(address(adapter), tokenIn, tokenOut, spent, amountOut);
+    }
+
+    /*//////////////////////////////////////////////////////////////
                                  VIEWS
     //////////////////////////////////////////////////////////////*/
 
@@ -512,6 +543,17 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         return _keeper;
     }
 
+    /// @inheritdoc IBallastVault
+    function rebalancer() external view returns (address) {
+        return _rebalancer;
+    }
+
+    /// @inheritdoc IBallastVault
+    function component(address token) external view returns (uint256 balance, uint64 targetWeight, address source) {
+        Component storage c = _components[_index(token)];
+        return (c.balance, c.targetWeight, address(_sources[c.sourceId]));
+    }
+
     /*//////////////////////////////////////////////////////////////
                              ADMINISTRATION
     //////////////////////////////////////////////////////////////*/
@@ -568,7 +610,8 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     }
 
     /// @inheritdoc IBallastVault
-    function setTargetWeights(uint64[] calldata weights, uint64 cashWeight) external onlyOwner {
+    function setTargetWeights(uint64[] calldata weights, uint64 cashWeight) external {
+        if (msg.sender != _rebalancer && msg.sender != owner()) revert Unauthorized(msg.sender);
         _setTargetWeights(weights, cashWeight);
     }
 
@@ -616,6 +659,12 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     function setKeeper(address keeper_) external onlyOwner {
         _keeper = keeper_;
         emit KeeperSet(keeper_);
+    }
+
+    /// @inheritdoc IBallastVault
+    function setRebalancer(address rebalancer_) external onlyOwner {
+        _rebalancer = rebalancer_;
+        emit RebalancerSet(rebalancer_);
     }
 
     /// @inheritdoc IBallastVault
@@ -953,6 +1002,38 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     /// @dev Pro-rata of `amount` for `shares`, with the virtual shares in the denominator as in every conversion.
     function _inKindShare(uint256 amount, uint256 shares, uint256 supply) internal view returns (uint256) {
         return amount.mulDiv(shares, supply + _virtualShares, Math.Rounding.Floor);
+    }
+
+    /// @dev Sends the input to the adapter, calls it, and measures what left and what arrived.
+    function _swapThrough(
+        ISwapAdapter adapter,
+        IERC20 tIn,
+        IERC20 tOut,
+        uint256 amountIn,
+        uint256 minAmountOut,
+        bytes calldata route
+    ) internal returns (uint256 spent, uint256 amountOut) {
+        uint256 inBefore = tIn.balanceOf(address(this));
+        uint256 outBefore = tOut.balanceOf(address(this));
+        tIn.safeTransfer(address(adapter), amountIn);
+        adapter.swap(address(tIn), address(tOut), amountIn, minAmountOut, route);
+        uint256 inAfter = tIn.balanceOf(address(this));
+        // The adapter may return unused input; it may never take more than it was given.
+        spent = inBefore > inAfter ? inBefore - inAfter : 0;
+        if (spent > amountIn) revert TradeInputMismatch(address(adapter), amountIn, spent);
+        amountOut = tOut.balanceOf(address(this)) - outBefore;
+        if (amountOut < minAmountOut) revert TradeOutputTooLow(address(adapter), amountOut, minAmountOut);
+    }
+
+    /// @dev The accounted balance of the asset (cash) or of a listed component; reverts with `NotListed` otherwise.
+    function _accounted(address token) internal view returns (uint256) {
+        if (token == address(_asset)) return _cash;
+        return _components[_index(token)].balance;
+    }
+
+    function _book(address token, uint256 amount) internal {
+        if (token == address(_asset)) _cash = amount;
+        else _components[_index(token)].balance = amount;
     }
 
     function _index(address token) internal view returns (uint256) {

@@ -3,6 +3,7 @@ pragma solidity ^0.8.26;
 
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {IPriceSource} from "./IPriceSource.sol";
+import {ISwapAdapter} from "./ISwapAdapter.sol";
 
 /// @title IBallastVault
 /// @notice An ERC-4626 index vault. The asset is a stablecoin; the vault holds a basket of listed ERC-20 components
@@ -124,6 +125,16 @@ interface IBallastVault is IERC4626 {
     error ShareLockAboveCap(uint256 period, uint256 max);
     /// @notice `owner` has no deferred in-kind amount of `token` to claim.
     error NothingOwed(address owner, address token);
+    /// @notice Rebalancing is paused by the guardian or owner.
+    error RebalancingPaused();
+    /// @notice A trade needs `wanted` of `token` but the vault accounts for only `available`.
+    error InsufficientBalance(address token, uint256 available, uint256 wanted);
+    /// @notice A trade sells and buys the same token `token`.
+    error SameToken(address token);
+    /// @notice A trade through `adapter` returned `received`, below the bound `minAmountOut`.
+    error TradeOutputTooLow(address adapter, uint256 received, uint256 minAmountOut);
+    /// @notice The adapter took `spent` of the input token, more than the `amountIn` it was given.
+    error TradeInputMismatch(address adapter, uint256 amountIn, uint256 spent);
     /// @notice The seed deposit `seed` is below the minimum `minimum`.
     error SeedTooSmall(uint256 seed, uint256 minimum);
 
@@ -131,6 +142,12 @@ interface IBallastVault is IERC4626 {
                                  EVENTS
     //////////////////////////////////////////////////////////////*/
 
+    /// @notice The rebalancer (the contract allowed to trade and to set targets) changed.
+    event RebalancerSet(address indexed rebalancer);
+    /// @notice `amountIn` of `tokenIn` was swapped for `amountOut` of `tokenOut` through `adapter`.
+    event Trade(
+        address indexed adapter, address indexed tokenIn, address indexed tokenOut, uint256 amountIn, uint256 amountOut
+    );
     /// @notice `token` was listed with price source `source`.
     event ComponentListed(address indexed token, address indexed source, uint8 decimals);
     /// @notice `token` was delisted.
@@ -275,8 +292,33 @@ interface IBallastVault is IERC4626 {
     /// @notice The guardian: may pause deposits and rebalancing; can never block `redeemInKind`.
     function guardian() external view returns (address);
 
-    /// @notice The keeper: posts targets and executes rebalances.
+    /// @notice The keeper of record (informational: the rebalancer contract enforces who may rebalance).
     function keeper() external view returns (address);
+
+    /// @notice The rebalancer contract: the only address that may trade (`executeTrade`) and set target weights besides
+    /// the owner. It bounds what a keeper can do (oracle-derived minimum outputs, loss and turnover caps, bands).
+    function rebalancer() external view returns (address);
+
+    /// @notice The component `token`: its accounted balance, target weight (WAD) and price source.
+    function component(address token) external view returns (uint256 balance, uint64 targetWeight, address source);
+
+    /*//////////////////////////////////////////////////////////////
+                               REBALANCING
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Sells `amountIn` of `tokenIn` for at least `minAmountOut` of `tokenOut` through `adapter`. Rebalancer
+    /// only; refused while rebalancing is paused. Each side is the asset or a listed component. The vault sends the input
+    /// to the adapter, calls it, and books what its own balances show: the input that left (at most `amountIn`) and the
+    /// output that arrived (at least `minAmountOut`). Nothing else can leave the vault this way.
+    /// @return amountOut The amount of `tokenOut` received.
+    function executeTrade(
+        ISwapAdapter adapter,
+        address tokenIn,
+        address tokenOut,
+        uint256 amountIn,
+        uint256 minAmountOut,
+        bytes calldata route
+    ) external returns (uint256 amountOut);
 
     /*//////////////////////////////////////////////////////////////
                              ADMINISTRATION
@@ -294,7 +336,7 @@ interface IBallastVault is IERC4626 {
     function setPriceSource(address token, IPriceSource source) external;
 
     /// @notice Sets target weights (one per component in `components()` order) and the cash weight; they must sum to
-    /// exactly 1e18. Owner only (the keeper posts targets through rebalancing epochs).
+    /// exactly 1e18. Owner or rebalancer (the keeper posts targets through the rebalancer's epochs).
     function setTargetWeights(uint64[] calldata weights, uint64 cashWeight) external;
 
     /// @notice Sets the fee rates, each capped. Accrues the management fee at the old rate first. Owner only.
@@ -312,8 +354,11 @@ interface IBallastVault is IERC4626 {
     /// @notice Sets the guardian. Owner only.
     function setGuardian(address guardian) external;
 
-    /// @notice Sets the keeper. Owner only.
+    /// @notice Sets the keeper of record. Owner only.
     function setKeeper(address keeper) external;
+
+    /// @notice Sets the rebalancer contract. Owner only.
+    function setRebalancer(address rebalancer) external;
 
     /// @notice Pauses or unpauses deposits and mints. Guardian or owner.
     function setDepositsPaused(bool paused) external;

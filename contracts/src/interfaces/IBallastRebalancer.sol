@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.26;
+
+import {ISwapAdapter} from "./ISwapAdapter.sol";
+
+/// @title IBallastRebalancer
+/// @notice Runs the vault's rebalancing epochs and regime switches, and bounds what any keeper can do.
+///
+/// An EPOCH has a strictly increasing id. The keeper opens it (new target weights, a cash sweep at the current targets,
+/// or a regime switch), executes its trades in as many transactions as gas requires, and closes it. Every step is
+/// idempotent: `openEpoch` takes the id it expects to open and each `executeTrades` call the index of its first trade,
+/// so a repeated or racing transaction reverts cleanly, having changed nothing, and a restarted keeper resumes from
+/// the chain's state. If the keeper goes silent with an epoch open for longer than `keeperGracePeriod`, anyone may
+/// execute trades and close it, under exactly the same bounds.
+///
+/// BOUNDS, all checked on-chain for every trade, whoever sends it:
+/// - one side of every trade is the vault's asset (trades route through the cash leg), the other a listed component;
+///   only allow-listed adapters; the vault books only what its own balances show.
+/// - the minimum output is derived here from oracle prices and `maxSlippageBps`, never taken from the keeper.
+/// - a trade only moves a component toward its target: it sells only an overweight component and not below
+///   target minus the band; it buys only an underweight component and not above target plus the band; a buy never
+///   takes the cash leg below its target minus the band.
+/// - losses (oracle value in minus oracle value out, summed over trades) are capped per call and per epoch, and
+///   turnover (oracle value sold) per epoch, all in basis points of the NAV at the epoch's opening.
+/// - epochs open at most once per `minEpochSpacing`; regime switches at most once per `minDwell` (the guardian may
+///   force risk-off at any time).
+/// Target values during an epoch are weights times the NAV at its opening (less what queued redemptions will take).
+interface IBallastRebalancer {
+    /// @notice Risk-on: the basket at its target weights. Risk-off: everything in the stablecoin.
+    enum Regime {
+        RiskOn,
+        RiskOff
+    }
+
+    /// @notice What an epoch does.
+    enum EpochKind {
+        Rebalance,
+        CashSweep,
+        RegimeSwitch
+    }
+
+    /// @notice Owner-set parameters, each capped by a constant.
+    /// @param maxSlippageBps Largest shortfall of a trade's output below its oracle value.
+    /// @param maxCallLossBps Largest loss in one `executeTrades` call, in bps of the epoch's opening NAV.
+    /// @param maxEpochLossBps Largest loss in one epoch, in bps of its opening NAV.
+    /// @param maxTurnoverBps Largest value sold in one epoch, in bps of its opening NAV.
+    /// @param bandWad No-trade band around each target, as an absolute weight (WAD).
+    /// @param cashBufferWad Least cash weight of risk-on targets, so that ordinary withdrawals are instant.
+    /// @param minDwell Least time between two regime switches.
+    /// @param keeperGracePeriod After an epoch has been open this long, anyone may trade and close it.
+    /// @param epochInterval The rebalance schedule's period (weekly by default).
+    /// @param minEpochSpacing Least time between two epoch openings.
+    /// @param scheduleAnchor A timestamp on the schedule (e.g. a Monday 12:00 UTC).
+    struct Config {
+        uint16 maxSlippageBps;
+        uint16 maxCallLossBps;
+        uint16 maxEpochLossBps;
+        uint32 maxTurnoverBps;
+        uint64 bandWad;
+        uint64 cashBufferWad;
+        uint32 minDwell;
+        uint32 keeperGracePeriod;
+        uint32 epochInterval;
+        uint32 minEpochSpacing;
+        uint40 scheduleAnchor;
+    }
+
+    /// @notice The latest epoch.
+    /// @param id Its id (0 before the first).
+    /// @param kind What it does.
+    /// @param open Whether it is open.
+    /// @param openedAt When it opened.
+    /// @param closedAt When it closed (0 while open).
+    /// @param trades Trades executed so far: the index the next `executeTrades` call must start at.
+    /// @param navAtOpen NAV at its opening.
+    /// @param reserved Value set aside at its opening for the queued redemptions it settles.
+    /// @param turnover Oracle value sold so far.
+    /// @param loss Oracle value lost to trading so far.
+    /// @param navAtClose NAV at its closing.
+    struct Epoch {
+        uint64 id;
+        EpochKind kind;
+        bool open;
+        uint40 openedAt;
+        uint40 closedAt;
+        uint32 trades;
+        uint128 navAtOpen;
+        uint128 reserved;
+        uint128 turnover;
+        uint128 loss;
+        uint128 navAtClose;
+    }
+
+    /// @notice One trade, chosen by the keeper; the bounds come from the contract.
+    /// @param adapter An allow-listed swap adapter.
+    /// @param tokenIn The token sold (the asset, or a listed component).
+    /// @param tokenOut The token bought (a listed component, or the asset).
+    /// @param amountIn The amount sold.
+    /// @param route The adapter's route (for Uniswap V3, the packed path).
+    struct Trade {
+        ISwapAdapter adapter;
+        address tokenIn;
+        address tokenOut;
+        uint256 amountIn;
+        bytes route;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 ERRORS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice `caller` may not do this (keeper, guardian or owner required, or the grace period has not passed).
+    error Unauthorized(address caller);
+    /// @notice The call expected epoch `expected` but the next (or open) epoch is `actual`.
+    error EpochIdMismatch(uint64 expected, uint64 actual);
+    /// @notice An epoch is already open (`id`).
+    error EpochAlreadyOpen(uint64 id);
+    /// @notice No epoch is open.
+    error NoOpenEpoch();
+    /// @notice The call's first trade index `given` is not the epoch's next index `expected` (already executed?).
+    error TradeIndexMismatch(uint32 expected, uint32 given);
+    /// @notice Epochs open at most once per `minEpochSpacing`: the next may open at `nextAllowed`.
+    error EpochTooSoon(uint256 nextAllowed);
+    /// @notice Regime switches are at most once per `minDwell`: the next may happen at `nextAllowed`.
+    error DwellNotElapsed(uint256 nextAllowed);
+    /// @notice The vault is already in `regime`.
+    error AlreadyInRegime(Regime regime);
+    /// @notice Risk-off targets are all cash: new basket targets are refused until the switch back.
+    error RiskOffTargets();
+    /// @notice Risk-on targets must keep at least `minimum` (WAD) in cash; got `cashWeight`.
+    error CashBelowBuffer(uint64 cashWeight, uint64 minimum);
+    /// @notice `adapter` is not allow-listed.
+    error AdapterNotAllowed(address adapter);
+    /// @notice A trade must have the asset on exactly one side (`tokenIn`, `tokenOut`).
+    error TradeNotThroughCash(address tokenIn, address tokenOut);
+    /// @notice Selling `token` is refused: its value `value` is not above its target `target`.
+    error NotOverweight(address token, uint256 value, uint256 target);
+    /// @notice Buying `token` is refused: its value `value` is not below its target `target`.
+    error NotUnderweight(address token, uint256 value, uint256 target);
+    /// @notice The trade would take `token` to `valueAfter`, past the band `[target - band, target + band]`.
+    error Overshoot(address token, uint256 valueAfter, uint256 target, uint256 band);
+    /// @notice The losses of this call (`loss`) exceed the per-call bound `max`.
+    error CallLossExceeded(uint256 loss, uint256 max);
+    /// @notice The losses of the epoch (`loss`) would exceed the per-epoch bound `max`.
+    error EpochLossExceeded(uint256 loss, uint256 max);
+    /// @notice The epoch's turnover (`turnover`) would exceed the bound `max`.
+    error TurnoverExceeded(uint256 turnover, uint256 max);
+    /// @notice The price of `token` is unavailable (stale or invalid): no trading.
+    error PriceUnavailable(address token);
+    /// @notice The vault's NAV is not valid (a price is unavailable, first at `token`): no epoch can open or close.
+    error NavUnavailable(address token);
+    /// @notice Closing needs `needed` of cash for queued redemptions; the vault can pay `available`.
+    error InsufficientCashForRedemptions(uint256 needed, uint256 available);
+    /// @notice A configuration value `value` is outside its allowed range [`min`, `max`].
+    error ConfigOutOfRange(string field, uint256 value, uint256 min, uint256 max);
+    /// @notice A zero address was given.
+    error ZeroAddress();
+
+    /*//////////////////////////////////////////////////////////////
+                                 EVENTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Epoch `id` opened.
+    event EpochOpened(uint64 indexed id, EpochKind kind, address indexed by, uint256 navAtOpen, uint256 reserved);
+    /// @notice Epoch `id` closed.
+    event EpochClosed(
+        uint64 indexed id, address indexed by, uint256 navAtClose, uint256 turnover, uint256 loss, uint32 trades
+    );
+    /// @notice A bounded trade of epoch `epochId` was executed: amounts, oracle values and realised slippage (bps of
+    /// the oracle value sold; negative when the trade beat the oracle).
+    event TradeExecuted(
+        uint64 indexed epochId,
+        uint32 index,
+        address indexed tokenIn,
+        address indexed tokenOut,
+        uint256 amountIn,
+        uint256 amountOut,
+        uint256 valueIn,
+        uint256 valueOut,
+        int256 slippageBps
+    );
+    /// @notice The regime changed to `regime` for `reason` (a keeper-defined code), by `by`.
+    event RegimeSwitched(Regime regime, uint32 indexed reason, address indexed by, bool forced);
+    /// @notice The configuration changed.
+    event ConfigSet(Config config);
+    /// @notice The keeper changed.
+    event KeeperSet(address indexed keeper);
+    /// @notice `adapter` was allowed or disallowed.
+    event AdapterSet(address indexed adapter, bool allowed);
+    /// @notice The redemption queue changed.
+    event RedemptionQueueSet(address indexed queue);
+
+    /*//////////////////////////////////////////////////////////////
+                                 KEEPER
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Opens rebalance epoch `expectedId` with new target weights (one per component, then cash; summing to
+    /// exactly 1e18). Keeper only; risk-on only.
+    function openEpoch(uint64 expectedId, uint64[] calldata weights, uint64 cashWeight) external;
+
+    /// @notice Opens cash-sweep epoch `expectedId` at the current targets: invests new deposits pro rata and raises
+    /// the cash for queued redemptions. Keeper only.
+    function openCashSweep(uint64 expectedId) external;
+
+    /// @notice Switches the regime and opens epoch `expectedId` whose targets are all cash (risk-off) or `weights` and
+    /// `cashWeight` (risk-on). Keeper only; at most once per `minDwell`.
+    function switchRegime(uint64 expectedId, Regime to, uint32 reason, uint64[] calldata weights, uint64 cashWeight)
+        external;
+
+    /// @notice Executes `trades` of open epoch `epochId`, the first being its trade number `firstIndex`. Keeper only,
+    /// or anyone once the epoch has been open for `keeperGracePeriod`.
+    function executeTrades(uint64 epochId, uint32 firstIndex, Trade[] calldata trades) external;
+
+    /// @notice Closes open epoch `epochId`, settling its queued redemptions. Keeper only, or anyone after the grace.
+    function closeEpoch(uint64 epochId) external;
+
+    /// @notice Forces risk-off now, ignoring the dwell: sets all-cash targets on the open epoch or opens a new one.
+    /// Guardian or owner.
+    function forceRiskOff(uint32 reason) external;
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The latest epoch (open or closed).
+    function currentEpoch() external view returns (Epoch memory);
+
+    /// @notice The current regime and when it last switched.
+    function regime() external view returns (Regime, uint256 lastSwitch);
+
+    /// @notice When the next scheduled rebalance is due (in the past when overdue).
+    function nextRebalanceDue() external view returns (uint256);
+
+    /// @notice The configuration.
+    function config() external view returns (Config memory);
+
+    /// @notice The bounded minimum output for selling `amountIn` of `tokenIn` for `tokenOut`, and the oracle value
+    /// (in asset units) of the input. Reverts with `PriceUnavailable` when a price is unavailable.
+    function quoteMinOut(address tokenIn, address tokenOut, uint256 amountIn)
+        external
+        view
+        returns (uint256 minAmountOut, uint256 valueIn);
+}
