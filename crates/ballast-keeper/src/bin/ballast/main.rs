@@ -1,0 +1,12 @@
+//! `ballast`: the Ballast keeper's command line. Parses, sets up logging, hands over to [`cli::run`].
+
+mod cli;
+
+use clap::Parser;
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> eyre::Result<()> {
+    let args = cli::Args::parse();
+    ballast_keeper::telemetry::init(args.log_format.into());
+    cli::run(args).await
+}

@@ -1,0 +1,42 @@
+//! The Ballast keeper: reads the vault and its rebalancer, plans and simulates (revm, on a fork of the latest
+//! block) and sends the rebalancing epochs (open → executeTrades → close), with its own nonce, fee and receipt
+//! handling. The `ballast` binary is a thin CLI over this library.
+//!
+//! Modules, in the order data flows through them:
+//! - [`config`]: one TOML file plus `BALLAST_*` environment overrides, validated at start.
+//! - [`keys`]: the signing key (encrypted keystore, or a raw key on anvil only); never logged.
+//! - [`bindings`]: `sol!` bindings compiled from the project's own contracts at build time.
+//! - [`revert`]: decodes revert data into `Name(args)` using every custom error of the contracts.
+//! - [`chain`]: reads the vault's state ([`VaultSnapshot`]).
+//! - [`status`] / [`quote`]: the `status` and `quote deposit` reports.
+//! - [`simulate`]: pre-flight simulation with revm over AlloyDB.
+//! - [`sender`]: one sender per key: nonce, EIP-1559 fees under a cap, rebroadcast/replace, confirmations.
+//! - [`planner`]: the seam where targets and trades come in (the strategy crate plugs in here).
+//! - [`runner`]: one idempotent, resumable rebalancing run.
+//! - [`metrics`] / [`telemetry`]: Prometheus metrics, `/health`, tracing.
+
+pub mod bindings;
+pub mod chain;
+pub mod config;
+mod error;
+pub mod keys;
+pub mod metrics;
+pub mod planner;
+pub mod quote;
+pub mod revert;
+pub mod runner;
+pub mod sender;
+pub mod simulate;
+pub mod status;
+pub mod telemetry;
+
+pub use chain::{ComponentState, EpochState, VaultSnapshot};
+pub use config::Config;
+pub use error::{Error, Result};
+pub use keys::{KeySource, Secret};
+pub use metrics::Metrics;
+pub use planner::{Plan, PlanInput, PlannedTrade, Planner, ProportionalPlanner, Targets};
+pub use revert::RevertDecoder;
+pub use runner::{Outcome, Runner, TargetSource};
+pub use sender::{FeePolicy, Intent, Sender, SentTx};
+pub use simulate::{SimOutcome, SimTx, Simulator};
