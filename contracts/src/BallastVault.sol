@@ -226,19 +226,20 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     /// @inheritdoc IERC4626
     function maxMint(address) public view returns (uint256) {
         (uint256 navDown, uint256 navUp, address invalid) = _nav();
-        uint256 maxAssets = _maxDeposit(navDown, invalid);
-        if (maxAssets == type(uint256).max) return type(uint256).max;
-        (uint256 shares,) = _depositShares(maxAssets, navUp, _supplyWithPendingFee());
-        return shares;
+        uint256 room = _maxDeposit(navDown, invalid);
+        if (room == type(uint256).max) return type(uint256).max;
+        // Largest `s` with previewMint(s) <= room: the net assets it needs fit in room less the entry fee.
+        uint256 net = room.mulDiv(BPS - _entryFeeBps, BPS, Math.Rounding.Floor);
+        return _toShares(net, navUp, _supplyWithPendingFee(), Math.Rounding.Floor);
     }
 
     /// @inheritdoc IERC4626
     function maxWithdraw(address owner_) public view returns (uint256) {
         (uint256 navDown,, address invalid) = _nav();
         if (invalid != address(0)) return 0;
-        uint256 supply = _supplyWithPendingFee();
-        (uint256 assets,) = _redeemAssets(_unlockedShares(owner_), navDown, supply);
-        return Math.min(assets, _cash);
+        // Largest `a` with previewWithdraw(a) <= unlocked shares: the gross value of those shares, less the exit fee.
+        uint256 gross = _toAssets(_unlockedShares(owner_), navDown, _supplyWithPendingFee(), Math.Rounding.Floor);
+        return Math.min(gross.mulDiv(BPS - _exitFeeBps, BPS, Math.Rounding.Floor), _cash);
     }
 
     /// @inheritdoc IERC4626
