@@ -9,6 +9,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {IBallastVault} from "./interfaces/IBallastVault.sol";
@@ -23,6 +24,7 @@ import {VaultMath, WAD, BPS, PRICE_SCALE} from "./libraries/VaultMath.sol";
 contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using Math for uint256;
+    using SafeCast for uint256;
 
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
@@ -60,10 +62,14 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         uint256 balance;
     }
 
-    /// @dev Shares minted by a deposit, locked until `unlockAt`.
+    /// @dev Shares minted by deposits, locked in two buckets: those the owner deposited itself (`own`) and those others
+    /// deposited for it (`gifted`). A deposit extends only its own bucket, so nobody can keep another's shares locked
+    /// by depositing dust for them: at worst they re-lock what they themselves gave, at the cost of a minimum deposit.
     struct Lock {
-        uint128 shares;
-        uint64 unlockAt;
+        uint96 own;
+        uint32 ownUntil;
+        uint96 gifted;
+        uint32 giftedUntil;
     }
 
     IERC20 internal immutable _asset;
@@ -176,11 +182,11 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     /// @dev Enforces the share lock on every movement of shares out of an account (transfers and burns).
     function _update(address from, address to, uint256 value) internal override {
         if (from != address(0)) {
-            Lock memory l = _locks[from];
-            if (l.unlockAt > block.timestamp) {
+            (uint256 locked, uint256 until) = _activeLock(from);
+            if (locked != 0) {
                 uint256 bal = balanceOf(from);
-                uint256 free = bal > l.shares ? bal - l.shares : 0;
-                if (value > free) revert SharesLocked(from, value, free, l.unlockAt);
+                uint256 free = bal > locked ? bal - locked : 0;
+                if (value > free) revert SharesLocked(from, value, free, until);
             }
         }
         super._update(from, to, value);
@@ -250,7 +256,11 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         // Largest `s` with redeem(s) <= cash: burnable shares worth at most the cash, grossed up by the exit fee.
         uint256 burnable = _toShares(_cash, navDown, supply, Math.Rounding.Floor);
         uint256 forCash = burnable.mulDiv(BPS, BPS - _exitFeeBps, Math.Rounding.Floor);
-        return Math.min(_unlockedShares(owner_), forCash);
+        uint256 max = Math.min(_unlockedShares(owner_), forCash);
+        // Dust worth less than one asset unit cannot be redeemed (it would pay nothing): report 0 rather than a
+        // number whose redemption reverts.
+        (uint256 assets,) = _redeemAssets(max, navDown, supply);
+        return assets == 0 ? 0 : max;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -504,9 +514,9 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
 
     /// @inheritdoc IBallastVault
     function lockedShares(address owner_) external view returns (uint256 shares, uint256 unlockAt) {
-        Lock memory l = _locks[owner_];
-        if (l.unlockAt <= block.timestamp) return (0, 0);
-        return (Math.min(l.shares, balanceOf(owner_)), l.unlockAt);
+        (uint256 locked, uint256 until) = _activeLock(owner_);
+        if (locked == 0) return (0, 0);
+        return (Math.min(locked, balanceOf(owner_)), until);
     }
 
     /// @inheritdoc IBallastVault
@@ -819,10 +829,19 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         uint32 period = _shareLockPeriod;
         if (period == 0) return;
         Lock memory l = _locks[receiver];
-        uint128 locked = l.unlockAt > block.timestamp ? l.shares + uint128(shares) : uint128(shares);
-        uint64 unlockAt = uint64(block.timestamp + period);
-        _locks[receiver] = Lock({shares: locked, unlockAt: unlockAt});
-        emit SharesLockedUntil(receiver, locked, unlockAt);
+        uint32 until = uint32(block.timestamp + period);
+        uint256 locked;
+        if (msg.sender == receiver) {
+            locked = (l.ownUntil > block.timestamp ? l.own : 0) + shares;
+            l.own = locked.toUint96();
+            l.ownUntil = until;
+        } else {
+            locked = (l.giftedUntil > block.timestamp ? l.gifted : 0) + shares;
+            l.gifted = locked.toUint96();
+            l.giftedUntil = until;
+        }
+        _locks[receiver] = l;
+        emit SharesLockedUntil(receiver, locked, until);
     }
 
     /// @dev Mints the management fee due since the last accrual. Needs no oracle. Returns the supply after.
@@ -925,9 +944,18 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
 
     function _unlockedShares(address owner_) internal view returns (uint256) {
         uint256 bal = balanceOf(owner_);
+        (uint256 locked,) = _activeLock(owner_);
+        return bal > locked ? bal - locked : 0;
+    }
+
+    /// @dev Shares of `owner_` locked now (both buckets) and when the last of them unlocks.
+    function _activeLock(address owner_) internal view returns (uint256 locked, uint256 until) {
         Lock memory l = _locks[owner_];
-        if (l.unlockAt <= block.timestamp) return bal;
-        return bal > l.shares ? bal - l.shares : 0;
+        if (l.ownUntil > block.timestamp) (locked, until) = (l.own, l.ownUntil);
+        if (l.giftedUntil > block.timestamp) {
+            locked += l.gifted;
+            if (l.giftedUntil > until) until = l.giftedUntil;
+        }
     }
 
     function _supplyWithPendingFee() internal view returns (uint256) {

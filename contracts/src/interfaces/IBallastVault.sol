@@ -31,7 +31,9 @@ import {ISwapAdapter} from "./ISwapAdapter.sol";
 ///   capped by a constant and announced by an event; `feeConfig()` returns all of them. Previews include every fee.
 /// - SHARE LOCK: shares minted by a deposit stay locked for `shareLockPeriod` (capped by a constant) so nobody can enter
 ///   at a lagging oracle price and leave at once. Locked shares cannot be redeemed (in any way) or transferred. Only the
-///   newly minted amount is locked, so a deposit made for someone else can never lock that person's older shares.
+///   newly minted amount is locked, in one of two buckets: shares the owner deposited itself, and shares others
+///   deposited for it. A deposit extends only its own bucket, so a deposit made for someone else can never lock, or
+///   keep locked, the shares that person deposited.
 interface IBallastVault is IERC4626 {
     /*//////////////////////////////////////////////////////////////
                                   TYPES

@@ -15,10 +15,11 @@ uint256 constant PRICE_SCALE = 1e36;
 library VaultMath {
     using Math for uint256;
 
-    /// @dev Largest price accepted: one base unit worth about 1.46e48 / 1e36 quote base units (1.46 million USDC per
-    /// base unit; a satoshi is about 1e39). With balances below 2^128, `balance * price / 1e36` stays far below 2^256,
-    /// so valuing a component can never overflow.
-    uint256 internal constant MAX_PRICE = type(uint160).max;
+    /// @dev Largest price accepted: 2^112 quote base units per token base unit (times 1e36), absurdly far above any
+    /// real price whatever the decimals (a satoshi priced in an 18-decimal stablecoin is about 1e51 on this scale).
+    /// With balances below 2^128, `balance * price / 1e36` stays below 2^240, so valuing even 256 components can
+    /// never overflow and `totalAssets()` never reverts.
+    uint256 internal constant MAX_PRICE = 1e36 * 2 ** 112;
     /// @dev Largest fee fraction minted in one accrual (a vault left untouched for decades).
     uint256 internal constant MAX_FEE_FRACTION = WAD / 2;
 
