@@ -70,13 +70,19 @@ fn weekly_plan(
     plan_trades(&input, Regime::RiskOn, &PlanConfig::default()).expect("plan")
 }
 
+/// The scenario's seed. Capped market-cap weights follow prices by themselves, so the plan's work comes from BTC
+/// moving against the rest (the cap's overflow moves), supply inflation and universe changes. Seed 2 is a month
+/// with such moves (for N = 100, 29 of 105 legs leave their bands: 49 trades); a calm month (seed 11 since the
+/// generator's calibration) gives 2 trades.
+const SCENARIO_SEED: u64 = 2;
+
 /// A market four weeks after a rebalance to target (holdings bought at the prices of then), so that components
 /// have drifted out of their bands and the universe has changed: today's snapshot, incumbents, holdings, cash.
 fn scenario(n: usize) -> (Vec<Asset>, Vec<String>, HashMap<String, u128>, u128) {
     let history: History = generate_history(&GeneratorConfig {
         assets: n * 3 / 2,
         days: 30,
-        seed: 11,
+        seed: SCENARIO_SEED,
         ..GeneratorConfig::default()
     })
     .expect("history");

@@ -13,6 +13,7 @@ const NAV_TOP: f64 = 50.0;
 const NAV_BOTTOM: f64 = 450.0;
 const DD_TOP: f64 = 500.0;
 const DD_BOTTOM: f64 = 670.0;
+const LEGEND_WIDTH: f64 = 260.0;
 const COLORS: [&str; 6] = [
     "#f7931a", "#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
 ];
@@ -141,30 +142,52 @@ pub fn render_chart(title: &str, days: &[Day], series: &[(&str, &[f64])]) -> Str
             dd.iter().enumerate().map(|(k, &d)| (x_of(k), y_dd(d))),
         );
     }
-    // Legend.
+    // Legend, in the corner of the NAV panel that hides the fewest curve points.
     let legend_height = 20.0 * series.len() as f64 + 10.0;
+    let corners = [
+        (LEFT + 10.0, NAV_TOP + 10.0),
+        (WIDTH - RIGHT - 10.0 - LEGEND_WIDTH, NAV_TOP + 10.0),
+        (LEFT + 10.0, NAV_BOTTOM - 10.0 - legend_height),
+        (
+            WIDTH - RIGHT - 10.0 - LEGEND_WIDTH,
+            NAV_BOTTOM - 10.0 - legend_height,
+        ),
+    ];
+    let hidden = |&(lx, ly): &(f64, f64)| {
+        normalised
+            .iter()
+            .flat_map(|values| values.iter().enumerate())
+            .filter(|&(k, &v)| {
+                let (x, y) = (x_of(k), y_nav(v));
+                (lx..=lx + LEGEND_WIDTH).contains(&x) && (ly..=ly + legend_height).contains(&y)
+            })
+            .count()
+    };
+    let (lx, ly) = corners
+        .iter()
+        .copied()
+        .min_by_key(hidden)
+        .unwrap_or(corners[0]);
     let _ = writeln!(
         svg,
-        r##"<rect x="{}" y="{}" width="260" height="{legend_height}" fill="white" fill-opacity="0.85" stroke="#999"/>"##,
-        LEFT + 10.0,
-        NAV_TOP + 10.0
+        r##"<rect x="{lx}" y="{ly}" width="{LEGEND_WIDTH}" height="{legend_height}" fill="white" fill-opacity="0.85" stroke="#999"/>"##,
     );
     for (s, ((name, _), values)) in series.iter().zip(&normalised).enumerate() {
-        let y = NAV_TOP + 28.0 + 20.0 * s as f64;
+        let y = ly + 18.0 + 20.0 * s as f64;
         let color = COLORS[s % COLORS.len()];
         let end = values.last().copied().unwrap_or(1.0);
         let _ = writeln!(
             svg,
             r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{color}" stroke-width="3"/>"#,
-            LEFT + 20.0,
+            lx + 10.0,
             y - 4.0,
-            LEFT + 44.0,
+            lx + 34.0,
             y - 4.0
         );
         let _ = writeln!(
             svg,
             r#"<text x="{}" y="{y}">{} ({:.2}×)</text>"#,
-            LEFT + 52.0,
+            lx + 42.0,
             escape(name),
             end
         );
@@ -205,4 +228,39 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_legend_goes_to_the_emptiest_corner() {
+        let days: Vec<Day> = (0..200).map(|d| Day(19_358 + d)).collect();
+        let falling: Vec<f64> = (0..200)
+            .map(|k| 16.0 * 0.5f64.powf(k as f64 / 50.0))
+            .collect();
+        let rising: Vec<f64> = falling.iter().rev().copied().collect();
+        let legend_x = |svg: &str| {
+            let rect = svg
+                .lines()
+                .find(|l| l.contains(r##"stroke="#999""##))
+                .expect("legend box");
+            rect.split('"')
+                .nth(1)
+                .expect("x")
+                .parse::<f64>()
+                .expect("number")
+        };
+        let right = WIDTH - RIGHT - 10.0 - LEGEND_WIDTH;
+        // A curve from the top left to the bottom right leaves the top right free, and the other way round.
+        assert_eq!(
+            legend_x(&render_chart("t", &days, &[("a", &falling)])),
+            right
+        );
+        assert_eq!(
+            legend_x(&render_chart("t", &days, &[("a", &rising)])),
+            LEFT + 10.0
+        );
+    }
 }
