@@ -31,7 +31,7 @@ function diyTable() {
   if (!v || !d) return '_snapshots/DiyBaseline.json missing_';
   const key = (n, k) => d[`${k}_N${n}`];
   const rows = [
-    '| N | vault deposit (one tx) | DIY: approve + N swaps, execution | DIY incl. 21,000 per tx | DIY per swap | deposit / DIY (incl. 21k) |',
+    '| N | vault deposit (one tx) | DIY: approve + N swaps, execution only | DIY: whole transactions | DIY per swap transaction | deposit / DIY |',
     '| ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const n of NS) {
@@ -45,7 +45,47 @@ function diyTable() {
   return rows.join('\n');
 }
 
-const sections = { vault: vaultTable, diy: diyTable };
+function rebalanceTable() {
+  const r = snap('Rebalance');
+  if (!r) return '_snapshots/Rebalance.json missing_';
+  const ns = [10, 25, 50, 100];
+  const rows = [
+    '| N | open epoch | close epoch | first investment (all txs) | trades | weekly rebalance (all txs) | trades | turnover | risk-off (all txs) | back to risk-on (all txs) |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const n of ns) {
+    const k = (name) => r[`${name}_N${n}`];
+    rows.push(
+      `| ${n} | ${fmt(k('openEpoch'))} | ${fmt(k('closeEpoch'))} | ${fmt(k('firstInvestment_total'))} | ${k('firstInvestment_trades')} | ` +
+        `${fmt(k('weeklyRebalance_total'))} | ${k('weeklyRebalance_trades')} | ${(k('weeklyRebalance_turnoverBps') / 100).toFixed(1)}% | ` +
+        `${fmt(k('riskOff_total'))} | ${fmt(k('riskOn_total'))} |`,
+    );
+  }
+  rows.push('', `One trade (a buy through the rebalancer, the vault, the adapter and the real router and pool), as its own transaction: **${fmt(r.oneTrade_buy)}** gas.`);
+  return rows.join('\n');
+}
+
+function perHolderTable() {
+  const r = snap('Rebalance');
+  const d = snap('DiyBaseline');
+  if (!r || !d) return '_snapshots missing_';
+  const rows = [
+    '| N | holders | vault gas per holder per year | DIY gas per holder per year | vault / DIY |',
+    '| ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const n of [10, 25, 50, 100]) {
+    const vaultYear = 52 * Number(r[`weeklyRebalance_total_N${n}`]);
+    const swap = Number(d.per_swap_N100 || d[`per_swap_N${n}`]);
+    const diyYear = 52 * Number(r[`weeklyRebalance_trades_N${n}`]) * swap;
+    for (const h of [100, 1000, 10000]) {
+      const per = vaultYear / h;
+      rows.push(`| ${n} | ${fmt(h)} | ${fmt(Math.round(per))} | ${fmt(diyYear)} | ${((per / diyYear) * 100).toFixed(3)}% |`);
+    }
+  }
+  return rows.join('\n');
+}
+
+const sections = { vault: vaultTable, diy: diyTable, rebalance: rebalanceTable, perholder: perHolderTable };
 const file = path.join(root, 'BENCHMARKS.md');
 let text = fs.readFileSync(file, 'utf8');
 for (const [name, render] of Object.entries(sections)) {

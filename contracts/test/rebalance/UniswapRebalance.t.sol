@@ -71,13 +71,13 @@ contract UniswapRebalanceTest is UniswapRebalanceFixture {
         vm.snapshotValue("Rebalance", string.concat("firstInvestment_trades", sfx), e.trades);
     }
 
-    /// @dev 2. A week later, prices have moved: a third of the basket up 25%, a third down 20%.
+    /// @dev 2. A week later, prices have moved: a third of the basket up 35%, a third down 30%.
     function _weeklyRebalance(uint256 n, string memory sfx, uint64[] memory w, uint64 cw) internal {
         vm.warp(block.timestamp + 7 days);
         _refreshFeeds();
         for (uint256 i; i < n; ++i) {
-            if (i % 3 == 0) _movePriceEverywhere(i, 12_500);
-            else if (i % 3 == 1) _movePriceEverywhere(i, 8000);
+            if (i % 3 == 0) _movePriceEverywhere(i, 13_500);
+            else if (i % 3 == 1) _movePriceEverywhere(i, 7000);
         }
         vm.prank(keeper);
         rebalancer.openEpoch(2, w, cw);
