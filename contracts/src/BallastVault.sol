@@ -890,17 +890,21 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     /// bound of the rounding of each term, so entries are priced at a NAV never below the true one.
     function _nav() internal view returns (uint256 navDown, uint256 navUp, address invalid) {
         uint256 n = _components.length;
+        uint256 lastId = type(uint256).max;
+        address source;
         for (uint256 i; i < n; ++i) {
             Component storage c = _components[i];
             uint256 bal = c.balance;
             if (bal == 0) continue;
-            address token = c.token;
-            (bool ok, uint256 p) = VaultMath.tryPrice(address(_sources[c.sourceId]), token);
+            (address token, uint256 id) = (c.token, c.sourceId);
+            // Components usually share a source: read the sources array only when it changes.
+            if (id != lastId) (source, lastId) = (address(_sources[id]), id);
+            (bool ok, uint256 p) = VaultMath.tryPrice(source, token);
             if (!ok) {
                 if (invalid == address(0)) invalid = token;
                 continue;
             }
-            navDown += bal.mulDiv(p, PRICE_SCALE);
+            navDown += VaultMath.value(bal, p);
             ++navUp;
         }
         navDown += _cash;

@@ -40,6 +40,17 @@ library VaultMath {
         if (!ok) p = 0;
     }
 
+    /// @notice `amount * price / 1e36`, rounded down: the value of `amount` base units at a 1e36-scaled price. Takes
+    /// the cheap path when the product fits in 256 bits (always, for real balances and prices) and the 512-bit one
+    /// otherwise.
+    function value(uint256 amount, uint256 price) internal pure returns (uint256) {
+        unchecked {
+            uint256 prod = amount * price;
+            if (price == 0 || prod / price == amount) return prod / PRICE_SCALE;
+        }
+        return amount.mulDiv(price, PRICE_SCALE);
+    }
+
     /// @notice Shares to mint so that the fee recipient owns `feeFraction` (WAD) of the supply after the mint:
     /// `supply * f / (1 - f)`, rounded down. The fraction is capped at 50% per accrual.
     function managementFeeShares(uint256 supply, uint256 feeFraction) internal pure returns (uint256) {

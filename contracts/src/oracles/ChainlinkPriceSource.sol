@@ -101,7 +101,12 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
         if (address(c.feed) == address(0)) revert TokenNotConfigured(token);
         uint256 answer = _read(c.feed, c.heartbeat);
         uint256 quote = address(quoteFeed) == address(0) ? 1 : _read(quoteFeed, quoteHeartbeat);
-        return Math.mulDiv(answer, 10 ** c.scaleExp, quote);
+        uint256 scale = 10 ** c.scaleExp;
+        unchecked {
+            uint256 prod = answer * scale;
+            if (prod / scale == answer) return prod / quote;
+        }
+        return Math.mulDiv(answer, scale, quote);
     }
 
     function _read(IAggregatorV3 feed, uint256 heartbeat) internal view returns (uint256) {
