@@ -42,6 +42,8 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     uint16 public constant MAX_EXIT_FEE_BPS = 100;
     /// @notice Cap of the share lock after a deposit.
     uint32 public constant MAX_SHARE_LOCK = 1 days;
+    /// @notice Smallest listing probe, in token base units: large enough that any fee of 1 bps or more shows.
+    uint256 public constant MIN_PROBE_AMOUNT = 10_000;
     /// @notice Smallest seed deposit accepted at deployment, in asset base units.
     uint256 public constant MIN_SEED_ASSETS = 1000;
     /// @notice Receives the seed shares, which nobody can ever redeem: the vault is never empty.
@@ -412,13 +414,23 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     }
 
     /// @inheritdoc IBallastVault
-    function claimOwed(address token) external nonReentrant returns (uint256 amount) {
+    function claimOwed(address token) external nonReentrant returns (uint256) {
+        return _claimOwed(token, msg.sender);
+    }
+
+    /// @inheritdoc IBallastVault
+    function claimOwed(address token, address to) external nonReentrant returns (uint256) {
+        return _claimOwed(token, to);
+    }
+
+    function _claimOwed(address token, address to) internal returns (uint256 amount) {
+        if (to == address(0)) revert ZeroAddress();
         amount = _owed[msg.sender][token];
         if (amount == 0) revert NothingOwed(msg.sender, token);
         _owed[msg.sender][token] = 0;
         _totalOwed[token] -= amount;
-        emit OwedClaimed(token, msg.sender, amount);
-        IERC20(token).safeTransfer(msg.sender, amount);
+        emit OwedClaimed(token, msg.sender, to, amount);
+        IERC20(token).safeTransfer(to, amount);
     }
 
     /// @inheritdoc IBallastVault
@@ -577,7 +589,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         if (_components.length >= MAX_COMPONENTS) revert TooManyComponents(MAX_COMPONENTS);
         (bool ok, uint8 dec) = SafeERC20.tryGetDecimals(IERC20(token));
         if (!ok || dec > 36) revert InvalidToken(token);
-        if (probeAmount == 0) revert ZeroAmount();
+        if (probeAmount < MIN_PROBE_AMOUNT) revert ProbeTooSmall(probeAmount, MIN_PROBE_AMOUNT);
         _checkSource(token, source);
 
         _components.push(Component({token: token, targetWeight: 0, decimals: dec, sourceId: 0, balance: 0}));
@@ -585,7 +597,8 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         _components[_components.length - 1].sourceId = _registerSource(source);
         emit ComponentListed(token, address(source), dec);
 
-        // Balance-delta probe: refuses tokens that deliver a different amount than sent, in either direction.
+        // Balance-delta probe: refuses tokens that deliver to the vault a different amount than sent, and that take
+        // from the vault a different amount than it sends back.
         IERC20 t = IERC20(token);
         uint256 before = t.balanceOf(address(this));
         t.safeTransferFrom(msg.sender, address(this), probeAmount);

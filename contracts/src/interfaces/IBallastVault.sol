@@ -137,6 +137,8 @@ interface IBallastVault is IERC4626 {
     error TradeOutputTooLow(address adapter, uint256 received, uint256 minAmountOut);
     /// @notice The adapter took `spent` of the input token, more than the `amountIn` it was given.
     error TradeInputMismatch(address adapter, uint256 amountIn, uint256 spent);
+    /// @notice The listing probe `probe` is below the minimum `minimum` (a small probe could hide a transfer fee).
+    error ProbeTooSmall(uint256 probe, uint256 minimum);
     /// @notice The seed deposit `seed` is below the minimum `minimum`.
     error SeedTooSmall(uint256 seed, uint256 minimum);
 
@@ -188,8 +190,8 @@ interface IBallastVault is IERC4626 {
     event InKindTransfer(address indexed token, address indexed receiver, uint256 amount);
     /// @notice The in-kind transfer of `amount` of `token` to `receiver` failed; it is kept for `receiver` to claim.
     event InKindTransferDeferred(address indexed token, address indexed receiver, uint256 amount);
-    /// @notice `receiver` claimed a deferred in-kind `amount` of `token`.
-    event OwedClaimed(address indexed token, address indexed receiver, uint256 amount);
+    /// @notice `creditor` claimed a deferred in-kind `amount` of `token`, paid to `to`.
+    event OwedClaimed(address indexed token, address indexed creditor, address to, uint256 amount);
     /// @notice `amount` of `token` held beyond the vault's accounting was sent to `to`.
     event Skimmed(address indexed token, address indexed to, uint256 amount);
 
@@ -246,6 +248,10 @@ interface IBallastVault is IERC4626 {
 
     /// @notice Claims an in-kind amount of `token` whose transfer to the caller failed during `redeemInKind`.
     function claimOwed(address token) external returns (uint256 amount);
+
+    /// @notice Claims, to `to`, an in-kind amount of `token` whose transfer to the caller failed during
+    /// `redeemInKind` (a receiver blocked by the token for good can have it paid to another address).
+    function claimOwed(address token, address to) external returns (uint256 amount);
 
     /*//////////////////////////////////////////////////////////////
                                  VIEWS
@@ -327,8 +333,8 @@ interface IBallastVault is IERC4626 {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Lists `token` priced by `source`. Owner only.
-    /// @dev Probes the token with a transfer of `probeAmount` from the caller and back (the caller must approve it):
-    /// a token that delivers a different amount is refused. The new component's target weight is zero.
+    /// @dev Probes the token with a transfer of `probeAmount` (at least `MIN_PROBE_AMOUNT`) from the caller and back
+    /// (the caller must approve it): a token that delivers a different amount is refused. The new component's target weight is zero.
     function listComponent(address token, IPriceSource source, uint256 probeAmount) external;
 
     /// @notice Delists `token`, which must have no balance and a zero target weight. Owner only.

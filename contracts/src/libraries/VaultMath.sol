@@ -23,16 +23,27 @@ library VaultMath {
     /// @dev Largest fee fraction minted in one accrual (a vault left untouched for decades).
     uint256 internal constant MAX_FEE_FRACTION = WAD / 2;
 
-    /// @notice Calls `source.price(token)` without ever reverting: `ok` is false when the call reverts, returns fewer
-    /// than 32 bytes, returns zero, or returns a price above `MAX_PRICE`. Only the first 32 bytes of the answer are
-    /// copied, so a source cannot make the caller run out of gas by returning a huge answer.
+    /// @dev Gas forwarded to one price source call: far above an honest source (a Chainlink proxy read costs about
+    /// 15-30k, a Uniswap V3 TWAP about 30k), and a hard bound on what a misbehaving source can burn.
+    uint256 internal constant PRICE_GAS = 100_000;
+
+    /// @notice Not enough gas is left to give a price source its full allowance: the caller must send more gas.
+    error InsufficientGasForPrice(uint256 left, uint256 needed);
+
+    /// @notice Calls `source.price(token)` with `PRICE_GAS`, without reverting on anything the source does: `ok` is
+    /// false when the call reverts or runs out of its allowance, returns fewer than 32 bytes, returns zero, or returns a
+    /// price above `MAX_PRICE`. Only the first 32 bytes of the answer are copied (no return bomb). When the caller
+    /// itself has too little gas to grant the allowance, it reverts instead, so that a failure always means the source
+    /// failed and never that the caller starved it.
     function tryPrice(address source, address token) internal view returns (bool ok, uint256 p) {
         bytes4 selector = 0xaea91078; // IPriceSource.price(address)
+        uint256 needed = PRICE_GAS + PRICE_GAS / 63 + 5000;
+        if (gasleft() < needed) revert InsufficientGasForPrice(gasleft(), needed);
         assembly ("memory-safe") {
             let m := mload(0x40)
             mstore(m, selector)
             mstore(add(m, 0x04), token)
-            ok := staticcall(gas(), source, m, 0x24, m, 0x20)
+            ok := staticcall(PRICE_GAS, source, m, 0x24, m, 0x20)
             ok := and(ok, gt(returndatasize(), 0x1f))
             if ok { p := mload(m) }
         }

@@ -71,10 +71,11 @@ abstract contract VaultFixture is Test {
         feeds.push(feed);
         vm.prank(owner);
         oracle.setFeed(address(token), IAggregatorV3(address(feed)), HEARTBEAT);
-        token.mint(owner, 1);
+        uint256 probe = vault.MIN_PROBE_AMOUNT();
+        token.mint(owner, probe);
         vm.startPrank(owner);
-        token.approve(address(vault), 1);
-        vault.listComponent(address(token), IPriceSource(address(oracle)), 1);
+        token.approve(address(vault), probe);
+        vault.listComponent(address(token), IPriceSource(address(oracle)), probe);
         vm.stopPrank();
     }
 

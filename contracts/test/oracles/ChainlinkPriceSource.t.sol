@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Test} from "forge-std/Test.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+import {ChainlinkPriceSource} from "../../src/oracles/ChainlinkPriceSource.sol";
+import {MockAggregator} from "../../src/oracles/MockAggregator.sol";
+import {IAggregatorV3} from "../../src/interfaces/IAggregatorV3.sol";
+import {MockERC20} from "../utils/MockERC20.sol";
+
+/// @notice ChainlinkPriceSource: the 1e36 price scale for every decimals combination (against the human formula),
+/// every feed check (stale, future, incomplete, non-positive, unconfigured), heartbeat bounds, owner-only
+/// configuration and its events.
+contract ChainlinkPriceSourceTest is Test {
+    uint32 internal constant HB = 1 hours;
+
+    address internal owner = makeAddr("owner");
+    address internal mallory = makeAddr("mallory");
+
+    MockERC20 internal usdc;
+    MockERC20 internal wbtc;
+    MockERC20 internal weth;
+    MockAggregator internal btcFeed;
+    MockAggregator internal ethFeed;
+    ChainlinkPriceSource internal src;
+
+    function setUp() public {
+        vm.warp(1_700_000_000);
+        usdc = new MockERC20("USDC", "USDC", 6);
+        wbtc = new MockERC20("WBTC", "WBTC", 8);
+        weth = new MockERC20("WETH", "WETH", 18);
+        btcFeed = new MockAggregator(8, "BTC/USD", 60_000e8);
+        ethFeed = new MockAggregator(8, "ETH/USD", 3000e8);
+        src = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0);
+        vm.startPrank(owner);
+        src.setFeed(address(wbtc), IAggregatorV3(address(btcFeed)), HB);
+        src.setFeed(address(weth), IAggregatorV3(address(ethFeed)), HB);
+        vm.stopPrank();
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                  SCALE
+    //////////////////////////////////////////////////////////////*/
+
+    function test_price_knownValues_usdQuote() public view {
+        // One satoshi ($0.0006) = 600 USDC base units; one wei of ETH = 3e-9 USDC base units.
+        assertEq(src.price(address(wbtc)), 600e36);
+        assertEq(src.price(address(weth)), 3e27);
+        assertEq(src.quoteAsset(), address(usdc));
+        // Value of 2.5 BTC and 1.5 ETH, in USDC base units.
+        assertEq(2.5e8 * src.price(address(wbtc)) / 1e36, 150_000e6);
+        assertEq(1.5e18 * src.price(address(weth)) / 1e36, 4500e6);
+    }
+
+    function test_price_knownValues_18DecimalQuoteWithQuoteFeed() public {
+        MockERC20 dai = new MockERC20("DAI", "DAI", 18);
+        MockAggregator daiFeed = new MockAggregator(18, "DAI/USD", 0.8e18); // DAI at $0.80
+        ChainlinkPriceSource s = new ChainlinkPriceSource(owner, address(dai), IAggregatorV3(address(daiFeed)), HB);
+        vm.prank(owner);
+        s.setFeed(address(wbtc), IAggregatorV3(address(btcFeed)), HB);
+        // 1 BTC = $60,000 = 75,000 DAI.
+        assertEq(1e8 * s.price(address(wbtc)) / 1e36, 75_000e18);
+        assertEq(address(s.quoteFeed()), address(daiFeed));
+        assertEq(s.quoteHeartbeat(), HB);
+    }
+
+    /// @notice For every token decimals 0..36, feed decimals 6/8/18, quote decimals 6/18, with or without a quote
+    /// feed (8 or 18 decimals): the value of `amount` through `price()` is the human value, rounded down by at most
+    /// the price's own rounding. Combinations whose scale exponent would be negative are refused at configuration.
+    struct Case {
+        uint8 td;
+        uint8 fd;
+        uint8 qd;
+        uint8 qfd;
+        uint256 answer;
+        uint256 quoteAnswer;
+        uint256 amount;
+        bool withQuoteFeed;
+    }
+
+    function test_fuzz_price_matchesHumanMath(
+        uint8 td,
+        uint256 fdSeed,
+        bool quote18,
+        uint256 quoteFeedSeed,
+        uint256 answer,
+        uint256 quoteAnswer,
+        uint256 amount
+    ) public {
+        Case memory c;
+        c.td = uint8(bound(td, 0, 36));
+        c.fd = [uint8(6), 8, 18][fdSeed % 3];
+        c.qd = quote18 ? 18 : 6;
+        c.qfd = [uint8(0), 8, 18][quoteFeedSeed % 3]; // 0: no quote feed (quote taken as $1)
+        c.withQuoteFeed = c.qfd != 0;
+        c.answer = bound(answer, 1, 1e6 * 10 ** c.fd); // up to $1M a token
+        c.quoteAnswer = c.withQuoteFeed ? bound(quoteAnswer, 10 ** c.qfd / 2, 2 * 10 ** c.qfd) : 1; // $0.50 to $2
+        c.amount = bound(amount, 0, 1e9 * 10 ** uint256(c.td)); // up to a billion tokens
+        _checkCase(c);
+    }
+
+    function _checkCase(Case memory c) internal {
+        MockERC20 token = new MockERC20("T", "T", c.td);
+        MockAggregator feed = new MockAggregator(c.fd, "T/USD", int256(c.answer));
+        ChainlinkPriceSource s = _sourceFor(c);
+
+        int256 exp = 36 + int256(uint256(c.qd)) + int256(uint256(c.qfd)) - int256(uint256(c.fd)) - int256(uint256(c.td));
+        vm.prank(owner);
+        if (exp < 0) {
+            vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.InvalidDecimals.selector, token, c.td, c.fd));
+            s.setFeed(address(token), IAggregatorV3(address(feed)), HB);
+            return;
+        }
+        s.setFeed(address(token), IAggregatorV3(address(feed)), HB);
+        (,, uint8 scaleExp) = s.feeds(address(token));
+        assertEq(scaleExp, uint256(exp));
+
+        uint256 value = Math.mulDiv(c.amount, s.price(address(token)), 1e36);
+        // Human: amount / 10^td tokens * answer / 10^fd USD each / (quoteAnswer / 10^qfd USD per quote) * 10^qd.
+        uint256 human = Math.mulDiv(
+            c.amount, c.answer * 10 ** (uint256(c.qd) + c.qfd), 10 ** (uint256(c.td) + c.fd) * c.quoteAnswer
+        );
+        assertLe(value, human, "price rounds up");
+        assertLe(human - value, c.amount / 1e36 + 1, "price off by more than its rounding");
+    }
+
+    function _sourceFor(Case memory c) internal returns (ChainlinkPriceSource) {
+        MockERC20 quote = new MockERC20("Q", "Q", c.qd);
+        MockAggregator qFeed;
+        if (c.withQuoteFeed) qFeed = new MockAggregator(c.qfd, "Q/USD", int256(c.quoteAnswer));
+        return new ChainlinkPriceSource(owner, address(quote), IAggregatorV3(address(qFeed)), c.withQuoteFeed ? HB : 0);
+    }
+
+    function test_setFeed_negativeScaleExponent_isRefused() public {
+        // Informational limit: a 36-decimal token with an 18-decimal feed cannot be priced in a 6-decimal quote.
+        MockERC20 t = new MockERC20("T", "T", 36);
+        MockAggregator f = new MockAggregator(18, "T/USD", 1e18);
+        vm.prank(owner);
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.InvalidDecimals.selector, address(t), 36, 18));
+        src.setFeed(address(t), IAggregatorV3(address(f)), HB);
+    }
+
+    function test_setFeed_scaleExponentAbove77_isRefused() public {
+        MockERC20 hugeQuote = new MockERC20("Q", "Q", 60);
+        ChainlinkPriceSource s = new ChainlinkPriceSource(owner, address(hugeQuote), IAggregatorV3(address(0)), 0);
+        MockERC20 t = new MockERC20("T", "T", 0);
+        MockAggregator f = new MockAggregator(0, "T/USD", 1);
+        vm.prank(owner);
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.InvalidDecimals.selector, address(t), 0, 0));
+        s.setFeed(address(t), IAggregatorV3(address(f)), HB); // 36 + 60 = 96
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               FEED CHECKS
+    //////////////////////////////////////////////////////////////*/
+
+    function test_stale_afterHeartbeat() public {
+        uint256 updatedAt = block.timestamp;
+        vm.warp(updatedAt + HB);
+        src.price(address(wbtc)); // exactly the heartbeat old: fine
+        vm.warp(updatedAt + HB + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(ChainlinkPriceSource.StalePrice.selector, address(btcFeed), updatedAt, HB)
+        );
+        src.price(address(wbtc));
+        btcFeed.setAnswer(61_000e8);
+        assertEq(src.price(address(wbtc)), 610e36);
+    }
+
+    function test_stale_futureTimestamp() public {
+        btcFeed.setAnswerAt(60_000e8, block.timestamp + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(ChainlinkPriceSource.StalePrice.selector, address(btcFeed), block.timestamp + 1, HB)
+        );
+        src.price(address(wbtc));
+    }
+
+    function test_stale_zeroTimestamp() public {
+        btcFeed.setAnswerAt(60_000e8, 0);
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.StalePrice.selector, address(btcFeed), 0, HB));
+        src.price(address(wbtc));
+    }
+
+    function test_incompleteRound() public {
+        (uint80 roundId,,,,) = btcFeed.latestRoundData();
+        btcFeed.setAnsweredInRound(uint56(roundId - 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ChainlinkPriceSource.IncompleteRound.selector, address(btcFeed), roundId, roundId - 1
+            )
+        );
+        src.price(address(wbtc));
+    }
+
+    function test_nonPositiveAnswer() public {
+        ethFeed.setAnswer(0);
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.NonPositiveAnswer.selector, address(ethFeed), 0));
+        src.price(address(weth));
+        ethFeed.setAnswer(-5);
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.NonPositiveAnswer.selector, address(ethFeed), -5));
+        src.price(address(weth));
+    }
+
+    function test_unconfiguredToken() public {
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.TokenNotConfigured.selector, address(usdc)));
+        src.price(address(usdc));
+    }
+
+    function test_quoteFeedChecks_nameTheQuoteFeed() public {
+        MockAggregator usdcFeed = new MockAggregator(8, "USDC/USD", 1e8);
+        ChainlinkPriceSource s = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(usdcFeed)), HB);
+        vm.prank(owner);
+        s.setFeed(address(wbtc), IAggregatorV3(address(btcFeed)), 1 days);
+        assertEq(s.price(address(wbtc)), 600e36);
+
+        usdcFeed.setAnswer(-1);
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.NonPositiveAnswer.selector, address(usdcFeed), -1));
+        s.price(address(wbtc));
+        usdcFeed.setAnswer(1e8);
+        uint256 t0 = block.timestamp;
+        vm.warp(t0 + HB + 1); // the quote feed's heartbeat (1h) runs out; the token's (1 day) does not
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.StalePrice.selector, address(usdcFeed), t0, HB));
+        s.price(address(wbtc));
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              CONFIGURATION
+    //////////////////////////////////////////////////////////////*/
+
+    function test_setFeed_emitsAndStores() public {
+        MockERC20 t = new MockERC20("T", "T", 12);
+        MockAggregator f = new MockAggregator(8, "T/USD", 5e8);
+        vm.expectEmit(address(src));
+        emit ChainlinkPriceSource.FeedSet(address(t), address(f), 2 hours);
+        vm.prank(owner);
+        src.setFeed(address(t), IAggregatorV3(address(f)), 2 hours);
+        (IAggregatorV3 feed, uint32 heartbeat, uint8 scaleExp) = src.feeds(address(t));
+        assertEq(address(feed), address(f));
+        assertEq(heartbeat, 2 hours);
+        assertEq(scaleExp, 36 + 6 - 8 - 12);
+        assertEq(src.price(address(t)), 5e8 * 10 ** 22);
+    }
+
+    function test_heartbeatBounds() public {
+        vm.startPrank(owner);
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.InvalidHeartbeat.selector, 59));
+        src.setFeed(address(wbtc), IAggregatorV3(address(btcFeed)), 59);
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.InvalidHeartbeat.selector, 7 days + 1));
+        src.setFeed(address(wbtc), IAggregatorV3(address(btcFeed)), 7 days + 1);
+        src.setFeed(address(wbtc), IAggregatorV3(address(btcFeed)), 60);
+        src.setFeed(address(wbtc), IAggregatorV3(address(btcFeed)), 7 days);
+        vm.stopPrank();
+
+        MockAggregator qf = new MockAggregator(8, "USDC/USD", 1e8);
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.InvalidHeartbeat.selector, 0));
+        new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(qf)), 0);
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.InvalidHeartbeat.selector, 7 days + 1));
+        new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(qf)), 7 days + 1);
+        // Without a quote feed the quote heartbeat is ignored.
+        ChainlinkPriceSource s = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 123_456_789);
+        assertEq(s.quoteHeartbeat(), 0);
+    }
+
+    function test_zeroAddresses() public {
+        vm.startPrank(owner);
+        vm.expectRevert(ChainlinkPriceSource.ZeroAddress.selector);
+        src.setFeed(address(0), IAggregatorV3(address(btcFeed)), HB);
+        vm.expectRevert(ChainlinkPriceSource.ZeroAddress.selector);
+        src.setFeed(address(wbtc), IAggregatorV3(address(0)), HB);
+        vm.stopPrank();
+        vm.expectRevert(ChainlinkPriceSource.ZeroAddress.selector);
+        new ChainlinkPriceSource(owner, address(0), IAggregatorV3(address(0)), 0);
+    }
+
+    function test_ownerOnly() public {
+        vm.startPrank(mallory);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, mallory));
+        src.setFeed(address(wbtc), IAggregatorV3(address(ethFeed)), HB);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, mallory));
+        src.removeFeed(address(wbtc));
+        vm.stopPrank();
+        assertEq(src.price(address(wbtc)), 600e36, "config changed");
+    }
+
+    function test_removeFeed() public {
+        vm.expectEmit(address(src));
+        emit ChainlinkPriceSource.FeedRemoved(address(wbtc));
+        vm.prank(owner);
+        src.removeFeed(address(wbtc));
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.TokenNotConfigured.selector, address(wbtc)));
+        src.price(address(wbtc));
+        (IAggregatorV3 feed,,) = src.feeds(address(wbtc));
+        assertEq(address(feed), address(0));
+        vm.prank(owner);
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.TokenNotConfigured.selector, address(wbtc)));
+        src.removeFeed(address(wbtc));
+        assertEq(src.price(address(weth)), 3e27, "another token's feed was removed");
+    }
+}

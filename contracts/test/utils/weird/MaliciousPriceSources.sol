@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.26;
+
+import {IPriceSource} from "../../../src/interfaces/IPriceSource.sol";
+
+/// @notice Base of the malicious price sources: honest (it forwards to `inner`) until `arm()` is called, so the owner
+/// can set it on a component (`setPriceSource` requires a working price) and a test can turn it bad afterwards, as a
+/// compromised or upgraded source would.
+abstract contract ArmablePriceSource is IPriceSource {
+    IPriceSource public immutable inner;
+    address public immutable quoteAsset;
+    bool public armed;
+
+    constructor(IPriceSource inner_) {
+        inner = inner_;
+        quoteAsset = inner_.quoteAsset();
+    }
+
+    function arm() external {
+        armed = true;
+    }
+
+    function disarm() external {
+        armed = false;
+    }
+
+    function price(address token) external view returns (uint256) {
+        if (!armed) return inner.price(token);
+        return _misbehave(token);
+    }
+
+    /// @dev Never returns normally: reverts, or ends the call with its own payload.
+    function _misbehave(address token) internal view virtual returns (uint256);
+}
+
+/// @notice Reverts with a custom error once armed.
+contract RevertingPriceSource is ArmablePriceSource {
+    error SourceDown(address token);
+
+    constructor(IPriceSource inner_) ArmablePriceSource(inner_) {}
+
+    function _misbehave(address token) internal pure override returns (uint256) {
+        revert SourceDown(token);
+    }
+}
+
+/// @notice Burns every unit of gas it is given once armed (an endless loop), then fails out of gas.
+contract GasGuzzlingPriceSource is ArmablePriceSource {
+    constructor(IPriceSource inner_) ArmablePriceSource(inner_) {}
+
+    function _misbehave(address) internal pure override returns (uint256 spins) {
+        assembly ("memory-safe") {
+            for {} 1 {} { spins := add(spins, 1) }
+        }
+    }
+}
+
+/// @notice Once armed, returns (or, with `asRevert`, reverts with) `size` bytes whose first word is the honest price:
+/// a caller that copies the whole answer pays for `size` bytes of memory.
+contract ReturnBombPriceSource is ArmablePriceSource {
+    uint256 public size;
+    bool public asRevert;
+
+    constructor(IPriceSource inner_, uint256 size_, bool asRevert_) ArmablePriceSource(inner_) {
+        size = size_;
+        asRevert = asRevert_;
+    }
+
+    function _misbehave(address token) internal view override returns (uint256) {
+        uint256 p = inner.price(token);
+        uint256 n = size;
+        bool r = asRevert;
+        assembly ("memory-safe") {
+            mstore(0, p)
+            if r { revert(0, n) }
+            return(0, n)
+        }
+    }
+}
+
+/// @notice Once armed, returns only the first `length` (< 32) bytes of the honest answer.
+contract ShortReturnPriceSource is ArmablePriceSource {
+    uint256 public length;
+
+    constructor(IPriceSource inner_, uint256 length_) ArmablePriceSource(inner_) {
+        length = length_;
+    }
+
+    function _misbehave(address token) internal view override returns (uint256) {
+        uint256 p = inner.price(token);
+        uint256 n = length;
+        assembly ("memory-safe") {
+            mstore(0, p)
+            return(0, n)
+        }
+    }
+}
+
+/// @notice Once armed, returns `answer` whatever it is (zero, or absurdly large).
+contract FixedAnswerPriceSource is ArmablePriceSource {
+    uint256 public answer;
+
+    constructor(IPriceSource inner_, uint256 answer_) ArmablePriceSource(inner_) {
+        answer = answer_;
+    }
+
+    function _misbehave(address) internal view override returns (uint256) {
+        uint256 a = answer;
+        assembly ("memory-safe") {
+            mstore(0, a)
+            return(0, 0x20)
+        }
+    }
+}
