@@ -547,15 +547,4 @@ contract ERC4626Properties18Test is ERC4626PropertiesBase {
     function _assetDecimals() internal pure override returns (uint8) {
         return 18;
     }
-
-    /// @dev The fixture's basket has prices above MAX_PRICE with an 18-decimal asset (see Findings.t.sol).
-    function _deployBasket() internal override {
-        _deployVault(0, 18);
-        _addComponent(18, 60_000e8);
-        _addComponent(12, 3000e8);
-        _addComponent(18, 150e8);
-        _addComponent(12, 12e8);
-        _addComponent(8, 0.35e8);
-        _setEqualWeights();
-    }
 }

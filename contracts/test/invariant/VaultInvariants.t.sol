@@ -230,16 +230,4 @@ contract VaultInvariants18Test is VaultInvariantsBase {
     function _assetDecimals() internal pure override returns (uint8) {
         return 18;
     }
-
-    /// @dev With an 18-decimal asset the fixture's basket has prices above the vault's MAX_PRICE (see Findings.t.sol),
-    /// so this basket keeps every price (times 100, the handler's bound) below it.
-    function _deployBasket() internal override {
-        _deployVault(0, 18);
-        _addComponent(18, 60_000e8);
-        _addComponent(12, 3000e8);
-        _addComponent(18, 150e8);
-        _addComponent(12, 12e8);
-        _addComponent(8, 0.35e8);
-        _setEqualWeights();
-    }
 }

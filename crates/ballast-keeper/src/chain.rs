@@ -20,9 +20,23 @@ pub const WAD: u64 = 1_000_000_000_000_000_000;
 
 /// A read-only provider on `url` (no fillers).
 pub fn connect(url: &RpcUrl) -> DynProvider {
+    connect_with_timeout(url, std::time::Duration::from_secs(30))
+}
+
+/// A read-only provider on `url` (no fillers) whose every request gives up after `timeout` (a node that accepts
+/// connections but never answers must not hang the keeper).
+pub fn connect_with_timeout(url: &RpcUrl, timeout: std::time::Duration) -> DynProvider {
+    let client = alloy::transports::http::reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .build()
+        .unwrap_or_default();
     ProviderBuilder::new()
         .disable_recommended_fillers()
-        .connect_http(url.expose().clone())
+        .connect_client(alloy::rpc::client::RpcClient::new_http_with_client(
+            client,
+            url.expose().clone(),
+        ))
         .erased()
 }
 
@@ -93,6 +107,8 @@ pub struct RebalancerState {
     pub max_slippage_bps: u16,
     /// Largest turnover per epoch, in bps of NAV.
     pub max_turnover_bps: u32,
+    /// Least seconds between two regime switches.
+    pub min_dwell: u64,
 }
 
 /// Fees as configured on the vault.
@@ -401,6 +417,7 @@ pub async fn read_rebalancer(
         cash_buffer_wad: c.cashBufferWad,
         max_slippage_bps: c.maxSlippageBps,
         max_turnover_bps: c.maxTurnoverBps,
+        min_dwell: u64::from(c.minDwell),
     })
 }
 

@@ -8,6 +8,8 @@
 //! rpc_urls = ["http://127.0.0.1:8545"]   # BALLAST_RPC_URL (comma-separated); the first is used, the rest are spares
 //! chain_id = 31337                         # BALLAST_CHAIN_ID; checked against the node
 //! confirmations = 1                        # BALLAST_CONFIRMATIONS
+//! rpc_timeout_secs = 30                    # BALLAST_RPC_TIMEOUT_SECS: every request gives up after this long
+//! rpc_retries = 4                          # BALLAST_RPC_RETRIES: attempts to reach the node at start
 //! private_tx_url = "https://..."           # BALLAST_PRIVATE_TX_URL; optional, signed transactions go there
 //!
 //! [contracts]
@@ -37,6 +39,8 @@
 //! listen = "127.0.0.1:9464"                # BALLAST_METRICS_LISTEN: /metrics and /health
 //!
 //! [strategy]                               # opaque: passed to the planner
+//!
+//! # [pools], [routes], [plan], [market], [regime], [run]: typed sections, see `crate::settings`.
 //! ```
 
 use std::{collections::BTreeMap, net::SocketAddr, path::Path, time::Duration};
@@ -45,6 +49,7 @@ use alloy::primitives::{utils::parse_units, Address};
 
 use crate::{
     keys::{KeySource, RpcUrl, Secret},
+    settings::{Settings, SECTIONS},
     Error, Result,
 };
 
@@ -56,6 +61,8 @@ pub const ENV_OVERRIDES: &[(&str, &str)] = &[
     ("BALLAST_RPC_URL", "chain.rpc_urls"),
     ("BALLAST_CHAIN_ID", "chain.chain_id"),
     ("BALLAST_CONFIRMATIONS", "chain.confirmations"),
+    ("BALLAST_RPC_TIMEOUT_SECS", "chain.rpc_timeout_secs"),
+    ("BALLAST_RPC_RETRIES", "chain.rpc_retries"),
     ("BALLAST_PRIVATE_TX_URL", "chain.private_tx_url"),
     ("BALLAST_VAULT", "contracts.vault"),
     ("BALLAST_REBALANCER", "contracts.rebalancer"),
@@ -80,6 +87,10 @@ pub struct Config {
     pub chain_id: u64,
     /// Blocks on top of a receipt's block before it counts (1 = included).
     pub confirmations: u64,
+    /// Every RPC request gives up after this long.
+    pub rpc_timeout: Duration,
+    /// Attempts to reach the node at start before giving up (with doubling backoff from 500 ms).
+    pub rpc_retries: u64,
     /// Optional private transaction endpoint: signed transactions are sent there instead of the public node.
     pub private_tx_url: Option<RpcUrl>,
     /// The vault.
@@ -100,6 +111,8 @@ pub struct Config {
     pub metrics_listen: Option<SocketAddr>,
     /// The `[strategy]` table, untouched.
     pub strategy: toml::Table,
+    /// `[pools]`, `[routes]`, `[plan]`, `[market]`, `[regime]`, `[run]` (see [`crate::settings`]).
+    pub settings: Settings,
 }
 
 /// The weekly rebalance slot.
@@ -170,7 +183,14 @@ impl Config {
         })?;
         let mut fields = Fields::default();
         let mut strategy = toml::Table::new();
+        let mut settings = Settings::default();
         for (section, value) in table {
+            if SECTIONS.contains(&section.as_str()) {
+                settings
+                    .take(&section, value)
+                    .map_err(|reason| Error::config(section.clone(), reason))?;
+                continue;
+            }
             if section == "strategy" {
                 match value {
                     toml::Value::Table(t) => strategy = t,
@@ -202,7 +222,8 @@ impl Config {
                 fields.0.insert(key.to_string(), (value, Some(*var)));
             }
         }
-        let config = Self::from_fields(&mut fields, strategy)?;
+        let mut config = Self::from_fields(&mut fields, strategy)?;
+        config.settings = settings;
         if let Some(key) = fields.0.keys().next() {
             return Err(Error::config(key.clone(), "unknown key"));
         }
@@ -232,6 +253,13 @@ impl Config {
         let confirmations = f
             .optional("chain.confirmations", |v| int(v, 1, 64))?
             .unwrap_or(1);
+        let rpc_timeout = Duration::from_secs(
+            f.optional("chain.rpc_timeout_secs", |v| int(v, 1, 600))?
+                .unwrap_or(30),
+        );
+        let rpc_retries = f
+            .optional("chain.rpc_retries", |v| int(v, 1, 20))?
+            .unwrap_or(4);
         let private_tx_url = f.optional("chain.private_tx_url", |v| RpcUrl::parse(string(v)?))?;
         let vault = f.required("contracts.vault", address)?;
         let rebalancer = f.optional("contracts.rebalancer", address)?;
@@ -300,6 +328,8 @@ impl Config {
             rpc_urls,
             chain_id,
             confirmations,
+            rpc_timeout,
+            rpc_retries,
             private_tx_url,
             vault,
             rebalancer,
@@ -318,6 +348,7 @@ impl Config {
             signer,
             metrics_listen,
             strategy,
+            settings: Settings::default(),
         })
     }
 

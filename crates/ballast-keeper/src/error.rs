@@ -82,6 +82,17 @@ pub enum Error {
     /// The node refused a transaction for a reason a retry cannot fix (insufficient funds, invalid signature...).
     #[error("transaction refused: {0}")]
     Refused(String),
+    /// A component's price is unavailable (stale or invalid feed): the keeper does not trade.
+    #[error("price of {symbol} ({token}) is unavailable (stale or invalid feed): not trading")]
+    StalePrice {
+        /// The token.
+        token: Address,
+        /// Its symbol.
+        symbol: String,
+    },
+    /// Market data could not be fetched or mapped onto the vault.
+    #[error("market data: {0}")]
+    Market(String),
     /// A targets or plan input is invalid.
     #[error("plan: {0}")]
     Plan(String),

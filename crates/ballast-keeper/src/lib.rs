@@ -11,32 +11,50 @@
 //! - [`status`] / [`quote`]: the `status` and `quote deposit` reports.
 //! - [`simulate`]: pre-flight simulation with revm over AlloyDB.
 //! - [`sender`]: one sender per key: nonce, EIP-1559 fees under a cap, rebroadcast/replace, confirmations.
-//! - [`planner`]: the seam where targets and trades come in (the strategy crate plugs in here).
+//! - [`settings`]: the typed `[pools]`, `[routes]`, `[plan]`, `[market]`, `[regime]`, `[run]` sections.
+//! - [`market`]: market data (snapshot file or HTTP) → universe → weights → the vault's [`Targets`].
+//! - [`planner`]: the seam where targets and trades come in; [`strategy`] plugs `ballast-strategy` into it.
+//! - [`route`]: adapter routes (Uniswap V3 packed paths).
+//! - [`regime`]: the daily regime check.
 //! - [`runner`]: one idempotent, resumable rebalancing run.
+//! - [`daemon`]: the `run` loop (weekly rebalance, daily regime check, cash sweeps) on a [`daemon::Clock`].
 //! - [`metrics`] / [`telemetry`]: Prometheus metrics, `/health`, tracing.
 
 pub mod bindings;
 pub mod chain;
 pub mod config;
+pub mod daemon;
 mod error;
 pub mod keys;
+pub mod market;
 pub mod metrics;
+pub mod plan_report;
 pub mod planner;
 pub mod quote;
+pub mod regime;
 pub mod revert;
+pub mod route;
 pub mod runner;
 pub mod sender;
+pub mod settings;
 pub mod simulate;
 pub mod status;
+pub mod strategy;
 pub mod telemetry;
+pub mod units;
 
 pub use chain::{ComponentState, EpochState, VaultSnapshot};
 pub use config::Config;
 pub use error::{Error, Result};
 pub use keys::{KeySource, Secret};
 pub use metrics::Metrics;
-pub use planner::{Plan, PlanInput, PlannedTrade, Planner, ProportionalPlanner, Targets};
+pub use planner::{
+    Plan, PlanInput, PlannedTrade, Planner, ProportionalPlanner, Targets, TradeBatch,
+};
 pub use revert::RevertDecoder;
+pub use route::RouteBuilder;
 pub use runner::{Outcome, Runner, TargetSource};
 pub use sender::{FeePolicy, Intent, Sender, SentTx};
+pub use settings::Settings;
 pub use simulate::{SimOutcome, SimTx, Simulator};
+pub use strategy::{PoolBook, StrategyPlanner};

@@ -44,6 +44,14 @@ pub struct Metrics {
     pub epoch_id: AtomicU64,
     /// NAV in asset base units (last read).
     pub nav: AtomicU64,
+    /// Components whose price was unavailable at the last read.
+    pub stale_prices: AtomicU64,
+    /// Stale-price alerts raised (reads that found a price unavailable).
+    pub stale_alerts: AtomicU64,
+    /// Regime checks done.
+    pub regime_checks: AtomicU64,
+    /// Cash sweeps opened.
+    pub sweeps: AtomicU64,
 }
 
 impl Metrics {
@@ -54,7 +62,7 @@ impl Metrics {
 
     /// The Prometheus text exposition.
     pub fn render(&self) -> String {
-        let rows: [(&str, &str, &str, &AtomicU64); 12] = [
+        let rows: [(&str, &str, &str, &AtomicU64); 16] = [
             (
                 "ballast_txs_sent_total",
                 "counter",
@@ -126,6 +134,30 @@ impl Metrics {
                 "gauge",
                 "NAV in asset base units",
                 &self.nav,
+            ),
+            (
+                "ballast_stale_prices",
+                "gauge",
+                "Components whose price was unavailable at the last read",
+                &self.stale_prices,
+            ),
+            (
+                "ballast_stale_price_alerts_total",
+                "counter",
+                "Reads that found a price unavailable (no trading)",
+                &self.stale_alerts,
+            ),
+            (
+                "ballast_regime_checks_total",
+                "counter",
+                "Daily regime checks done",
+                &self.regime_checks,
+            ),
+            (
+                "ballast_cash_sweeps_total",
+                "counter",
+                "Cash sweeps opened",
+                &self.sweeps,
             ),
         ];
         let mut out = String::new();

@@ -92,7 +92,7 @@ impl Targets {
 }
 
 /// One trade: sell `amount_in` of `token_in` for `token_out` (one side is always the asset).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PlannedTrade {
     /// Sold.
     pub token_in: Address,
@@ -100,6 +100,25 @@ pub struct PlannedTrade {
     pub token_out: Address,
     /// Amount sold (base units).
     pub amount_in: U256,
+    /// Expected output after fee and impact (`token_out` base units; 0 when the planner does not model it).
+    pub expected_out: U256,
+    /// The planner's own minimum output (oracle output less the slippage bound; 0 when not modelled).
+    pub min_out: U256,
+    /// Oracle value of the input, asset base units (0 when not modelled).
+    pub value_in: U256,
+    /// Expected fee and impact, asset base units (0 when not modelled).
+    pub cost: U256,
+}
+
+/// Trades sent in one `executeTrades` transaction: `trades[first..first + len]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TradeBatch {
+    /// Index of its first trade in [`Plan::trades`].
+    pub first: usize,
+    /// How many trades.
+    pub len: usize,
+    /// The planner's gas estimate.
+    pub gas: u64,
 }
 
 /// The trades of one epoch, sells first.
@@ -107,6 +126,27 @@ pub struct PlannedTrade {
 pub struct Plan {
     /// In execution order.
     pub trades: Vec<PlannedTrade>,
+    /// One transaction each, covering `trades` in order; empty means all trades in one transaction.
+    pub batches: Vec<TradeBatch>,
+    /// Expected fee and impact of all trades, asset base units.
+    pub expected_cost: U256,
+    /// Oracle value sold, asset base units.
+    pub sold_value: U256,
+}
+
+impl Plan {
+    /// The batches to send: [`Plan::batches`], or one holding every trade.
+    pub fn tx_batches(&self) -> Vec<TradeBatch> {
+        if self.batches.is_empty() && !self.trades.is_empty() {
+            vec![TradeBatch {
+                first: 0,
+                len: self.trades.len(),
+                gas: 0,
+            }]
+        } else {
+            self.batches.clone()
+        }
+    }
 }
 
 /// What a planner sees.
@@ -160,6 +200,7 @@ impl Planner for ProportionalPlanner {
                         token_in: c.token,
                         token_out: s.asset,
                         amount_in: amount,
+                        ..Default::default()
                     });
                 }
             } else if c.value + band < target {
@@ -180,9 +221,13 @@ impl Planner for ProportionalPlanner {
                     token_in: s.asset,
                     token_out: token,
                     amount_in: amount,
+                    ..Default::default()
                 });
             }
         }
-        Ok(Plan { trades: sells })
+        Ok(Plan {
+            trades: sells,
+            ..Default::default()
+        })
     }
 }

@@ -11,13 +11,15 @@ use alloy::{
     providers::DynProvider,
     sol_types::SolCall,
 };
-use tracing::{info, warn};
+use tracing::{error, info, warn};
 
 use crate::{
     bindings::IBallastRebalancer,
     chain::read_rebalancer,
-    planner::{Plan, PlanInput, Planner, Targets},
+    planner::{Plan, PlanInput, Planner, Targets, TradeBatch},
+    route::RouteBuilder,
     sender::Intent,
+    strategy::PoolBook,
     Error, Metrics, Result, Sender, SentTx, SimTx, Simulator, VaultSnapshot,
 };
 
@@ -55,6 +57,11 @@ pub enum Outcome {
         /// The decoded revert (`EpochIdMismatch(4, 5)`).
         reason: String,
     },
+    /// Nothing to do (no open epoch to resume).
+    Idle {
+        /// Why.
+        reason: String,
+    },
     /// Dry run: every step simulated, nothing sent.
     Simulated {
         /// The epoch that would be opened or continued.
@@ -66,27 +73,42 @@ pub enum Outcome {
     },
 }
 
-/// Where the targets of a new epoch come from.
+/// What opens the epoch when none is open.
 #[derive(Clone, Debug)]
 pub enum TargetSource {
-    /// The vault's current targets.
+    /// A rebalance at the vault's current targets.
     Keep,
-    /// Explicit targets.
+    /// A rebalance at explicit targets.
     Given(Targets),
+    /// A cash sweep at the current targets (`openCashSweep`).
+    CashSweep,
+    /// A regime switch (`switchRegime`): to risk-off (`risk_off`) or to risk-on with `targets`.
+    RegimeSwitch {
+        /// Whether the switch is to risk-off.
+        risk_off: bool,
+        /// The signal's reason code.
+        reason: u32,
+        /// Targets after the switch (all cash for risk-off).
+        targets: Targets,
+    },
+    /// Only resume an open epoch; open nothing.
+    ResumeOnly,
 }
 
 /// Runs epochs for one vault.
 pub struct Runner {
-    provider: DynProvider,
-    simulator: Simulator,
-    sender: Sender,
-    vault: Address,
-    rebalancer: Address,
-    adapter: Address,
-    gas_limit: u64,
-    planner: Box<dyn Planner>,
-    params: toml::Table,
-    metrics: Arc<Metrics>,
+    pub(crate) provider: DynProvider,
+    pub(crate) simulator: Simulator,
+    pub(crate) sender: Sender,
+    pub(crate) vault: Address,
+    pub(crate) rebalancer: Address,
+    pub(crate) adapter: Address,
+    pub(crate) gas_limit: u64,
+    pub(crate) planner: Box<dyn Planner>,
+    pub(crate) params: toml::Table,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) routes: RouteBuilder,
+    pub(crate) pools: PoolBook,
 }
 
 impl std::fmt::Debug for Runner {
@@ -124,15 +146,103 @@ impl Runner {
             planner,
             params,
             metrics,
+            routes: RouteBuilder::default(),
+            pools: PoolBook::default(),
         }
     }
 
-    async fn snapshot(&self) -> Result<VaultSnapshot> {
+    /// Builds each trade's `route` with `routes`, from the `[pools]` entries in `pools`.
+    pub fn with_routes(mut self, routes: RouteBuilder, pools: PoolBook) -> Self {
+        self.routes = routes;
+        self.pools = pools;
+        self
+    }
+
+    /// The configured adapter.
+    pub fn adapter(&self) -> Address {
+        self.adapter
+    }
+
+    /// The keeper's address.
+    pub fn keeper(&self) -> Address {
+        self.sender.address()
+    }
+
+    /// The rebalancer.
+    pub fn rebalancer(&self) -> Address {
+        self.rebalancer
+    }
+
+    /// Reads the vault and its rebalancer now.
+    pub async fn read(&self) -> Result<VaultSnapshot> {
+        self.snapshot().await
+    }
+
+    /// The `executeTrades` calldata of `plan`'s batch `b`, starting at trade index `first_index` on chain.
+    pub fn execute_call(
+        &self,
+        snap: &VaultSnapshot,
+        epoch: u64,
+        first_index: u32,
+        plan: &Plan,
+        b: TradeBatch,
+    ) -> Result<Vec<u8>> {
+        let trades = plan.trades[b.first..b.first + b.len]
+            .iter()
+            .map(|t| {
+                let component = if t.token_in == snap.asset {
+                    t.token_out
+                } else {
+                    t.token_in
+                };
+                Ok(IBallastRebalancer::Trade {
+                    adapter: self.adapter,
+                    tokenIn: t.token_in,
+                    tokenOut: t.token_out,
+                    amountIn: t.amount_in,
+                    route: self.routes.route(
+                        t.token_in,
+                        t.token_out,
+                        snap.asset,
+                        self.pools.for_token(snap, component),
+                        snap.timestamp,
+                    )?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(IBallastRebalancer::executeTradesCall {
+            epochId: epoch,
+            firstIndex: first_index,
+            trades,
+        }
+        .abi_encode())
+    }
+
+    pub(crate) async fn snapshot(&self) -> Result<VaultSnapshot> {
         let s = VaultSnapshot::read(&self.provider, self.vault, Some(self.rebalancer)).await?;
         self.metrics.mark_read();
         self.metrics
             .nav
             .store(s.nav.saturating_to(), Ordering::Relaxed);
+        let stale: Vec<&crate::ComponentState> =
+            s.components.iter().filter(|c| c.price.is_none()).collect();
+        self.metrics
+            .stale_prices
+            .store(stale.len() as u64, Ordering::Relaxed);
+        if let Some(c) = stale.first() {
+            self.metrics.stale_alerts.fetch_add(1, Ordering::Relaxed);
+            error!(
+                alert = "stale_price",
+                token = %c.token,
+                symbol = %c.symbol,
+                stale = stale.len(),
+                "ALERT: price unavailable (stale or invalid feed); not trading"
+            );
+            return Err(Error::StalePrice {
+                token: c.token,
+                symbol: c.symbol.clone(),
+            });
+        }
         Ok(s)
     }
 
@@ -188,12 +298,31 @@ impl Runner {
                 log.gas.push((step.clone(), gas));
                 if !dry {
                     let intent = Intent {
-                        label: step,
+                        label: step.clone(),
                         to: self.rebalancer,
-                        input: Bytes::from(input),
+                        input: Bytes::from(input.clone()),
                         gas_limit: self.gas_limit,
                     };
-                    log.txs.push(self.sender.send(&intent).await?);
+                    match self.sender.send(&intent).await {
+                        Ok(tx) => log.txs.push(tx),
+                        // Mined but reverted: if another keeper's transaction landed first, the same step now
+                        // fails its pre-flight as superseded; stop cleanly then.
+                        Err(e @ Error::MinedRevert { .. }) => {
+                            warn!(step, error = %e, "mined revert; checking whether another keeper got there first");
+                            return match self.preflight(&step, input).await? {
+                                Err(superseded) => Ok(Some(superseded)),
+                                Ok(_) => Err(e),
+                            };
+                        }
+                        Err(e @ Error::ForeignPending { .. }) => {
+                            warn!(step, error = %e, "superseded: another keeper with this key is sending; stopping");
+                            return Ok(Some(Outcome::Superseded {
+                                step,
+                                reason: e.to_string(),
+                            }));
+                        }
+                        Err(e) => return Err(e),
+                    }
                 }
                 Ok(None)
             }
@@ -221,25 +350,73 @@ impl Runner {
         let nonce_before = if dry {
             0
         } else {
-            self.sender.next_nonce().await?
+            match self.sender.next_nonce().await {
+                Ok(n) => n,
+                Err(e @ Error::ForeignPending { .. }) => {
+                    warn!(error = %e, "superseded: another keeper with this key is sending; stopping");
+                    return Ok(Outcome::Superseded {
+                        step: "start".into(),
+                        reason: e.to_string(),
+                    });
+                }
+                Err(e) => return Err(e),
+            }
         };
         if !r.epoch.open {
-            let t = match targets {
-                TargetSource::Keep => Targets::current(&snap),
-                TargetSource::Given(t) => t,
-            };
-            t.validate(snap.components.len())?;
             let id = r.epoch.id + 1;
-            let input = IBallastRebalancer::openEpochCall {
-                expectedId: id,
-                weights: t.weights.clone(),
-                cashWeight: t.cash,
-            }
-            .abi_encode();
-            if let Some(o) = self
-                .step(format!("openEpoch({id})"), input, dry, &mut gas)
-                .await?
-            {
+            let (label, input, t) = match targets {
+                TargetSource::ResumeOnly => {
+                    return Ok(Outcome::Idle {
+                        reason: "no open epoch".into(),
+                    })
+                }
+                TargetSource::CashSweep => (
+                    format!("openCashSweep({id})"),
+                    IBallastRebalancer::openCashSweepCall { expectedId: id }.abi_encode(),
+                    Targets::current(&snap),
+                ),
+                TargetSource::RegimeSwitch {
+                    risk_off,
+                    reason,
+                    targets,
+                } => {
+                    targets.validate(snap.components.len())?;
+                    (
+                        format!(
+                            "switchRegime({id}, {})",
+                            if risk_off { "risk-off" } else { "risk-on" }
+                        ),
+                        IBallastRebalancer::switchRegimeCall {
+                            expectedId: id,
+                            // `enum Regime { RiskOn, RiskOff }` is a uint8 in the ABI.
+                            to: u8::from(risk_off),
+                            reason,
+                            weights: targets.weights.clone(),
+                            cashWeight: targets.cash,
+                        }
+                        .abi_encode(),
+                        targets,
+                    )
+                }
+                TargetSource::Keep | TargetSource::Given(_) => {
+                    let t = match targets {
+                        TargetSource::Given(t) => t,
+                        _ => Targets::current(&snap),
+                    };
+                    t.validate(snap.components.len())?;
+                    (
+                        format!("openEpoch({id})"),
+                        IBallastRebalancer::openEpochCall {
+                            expectedId: id,
+                            weights: t.weights.clone(),
+                            cashWeight: t.cash,
+                        }
+                        .abi_encode(),
+                        t,
+                    )
+                }
+            };
+            if let Some(o) = self.step(label, input, dry, &mut gas).await? {
                 return Ok(o);
             }
             if dry {
@@ -265,27 +442,20 @@ impl Runner {
         let investable = r.epoch.nav_at_open.saturating_sub(r.epoch.reserved);
         let plan = self.plan(&snap, &Targets::current(&snap), investable, r.band_wad)?;
         let first = r.epoch.trades;
-        if !plan.trades.is_empty() {
-            let trades = plan
-                .trades
-                .iter()
-                .map(|t| IBallastRebalancer::Trade {
-                    adapter: self.adapter,
-                    tokenIn: t.token_in,
-                    tokenOut: t.token_out,
-                    amountIn: t.amount_in,
-                    route: Bytes::new(),
-                })
-                .collect();
-            let input = IBallastRebalancer::executeTradesCall {
-                epochId: epoch,
-                firstIndex: first,
-                trades,
-            }
-            .abi_encode();
+        let batches = plan.tx_batches();
+        info!(
+            epoch,
+            trades = plan.trades.len(),
+            txs = batches.len(),
+            first_index = first,
+            "executing the plan (sells first)"
+        );
+        for b in batches {
+            let index = first + b.first as u32;
+            let input = self.execute_call(&snap, epoch, index, &plan, b)?;
             if let Some(o) = self
                 .step(
-                    format!("executeTrades({epoch}, {first})"),
+                    format!("executeTrades({epoch}, {index}, {} trades)", b.len),
                     input,
                     dry,
                     &mut gas,
@@ -293,6 +463,9 @@ impl Runner {
                 .await?
             {
                 return Ok(o);
+            }
+            if dry {
+                break;
             }
         }
         if dry {
@@ -323,7 +496,7 @@ impl Runner {
         })
     }
 
-    fn plan(
+    pub(crate) fn plan(
         &self,
         snap: &VaultSnapshot,
         targets: &Targets,

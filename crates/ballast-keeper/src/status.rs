@@ -3,10 +3,14 @@
 
 use std::fmt::{self, Write as _};
 
-use alloy::primitives::{utils::format_units, Address, U256};
+use alloy::primitives::Address;
 use serde::Serialize;
 
-use crate::{chain::VaultSnapshot, config::Schedule};
+use crate::{
+    chain::VaultSnapshot,
+    config::Schedule,
+    units::{human, money},
+};
 
 /// One holding (a component or the cash leg) against its target.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -21,6 +25,8 @@ pub struct Holding {
     pub balance_display: String,
     /// Value in asset base units (`null` without a price).
     pub value: Option<String>,
+    /// Value in asset units (`12,345.67`), `null` without a price.
+    pub value_display: Option<String>,
     /// Weight in NAV (WAD).
     pub weight_wad: u64,
     /// Target weight (WAD).
@@ -111,20 +117,6 @@ pub struct StatusReport {
     pub keeper_next_slot: u64,
 }
 
-fn units(v: U256, decimals: u8) -> String {
-    format_units(v, decimals)
-        .map(|s| trim(&s))
-        .unwrap_or_else(|_| v.to_string())
-}
-
-fn trim(s: &str) -> String {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s.to_string()
-    }
-}
-
 fn pct(wad: u64) -> String {
     format!("{:.2}%", wad as f64 / 1e16)
 }
@@ -139,8 +131,9 @@ impl StatusReport {
                 symbol: c.symbol.clone(),
                 token: c.token,
                 balance: c.balance.to_string(),
-                balance_display: units(c.balance, c.decimals),
+                balance_display: human(c.balance, c.decimals, 8),
                 value: c.price.map(|_| c.value.to_string()),
+                value_display: c.price.map(|_| money(c.value, s.asset_decimals)),
                 weight_wad: s.weight_of(c.value),
                 target_wad: c.target_weight,
             })
@@ -149,8 +142,9 @@ impl StatusReport {
             symbol: s.asset_symbol.clone(),
             token: s.asset,
             balance: s.cash.to_string(),
-            balance_display: units(s.cash, s.asset_decimals),
+            balance_display: money(s.cash, s.asset_decimals),
             value: Some(s.cash.to_string()),
+            value_display: Some(money(s.cash, s.asset_decimals)),
             weight_wad: s.weight_of(s.cash),
             target_wad: s.cash_target_weight,
         });
@@ -179,11 +173,11 @@ impl StatusReport {
             vault: s.vault,
             asset: s.asset_symbol.clone(),
             nav: s.nav.to_string(),
-            nav_display: units(s.nav, s.asset_decimals),
+            nav_display: money(s.nav, s.asset_decimals),
             nav_valid: s.nav_valid,
             total_supply: s.total_supply.to_string(),
             share_price: s.share_price.to_string(),
-            share_price_display: units(s.share_price, s.asset_decimals),
+            share_price_display: human(s.share_price, s.asset_decimals, 6),
             holdings,
             fees: FeeReport {
                 recipient: s.fees.recipient,
@@ -221,14 +215,18 @@ impl fmt::Display for StatusReport {
         );
         let _ = writeln!(
             o,
-            "holdings     {:<8} {:>22} {:>18} {:>8} {:>8}",
+            "holdings     {:<8} {:>22} {:>22} {:>8} {:>8}",
             "token", "balance", "value", "weight", "target"
         );
         for h in &self.holdings {
-            let value = h.value.as_deref().unwrap_or("no price");
+            let value = h
+                .value_display
+                .as_ref()
+                .map(|v| format!("{v} {}", self.asset))
+                .unwrap_or_else(|| "NO PRICE (stale)".into());
             let _ = writeln!(
                 o,
-                "             {:<8} {:>22} {:>18} {:>8} {:>8}",
+                "             {:<8} {:>22} {:>22} {:>8} {:>8}",
                 h.symbol,
                 h.balance_display,
                 value,

@@ -12,7 +12,11 @@ async fn status_json_and_human() {
     assert!(ok, "status failed: {err}");
     let v: Value = serde_json::from_str(&out).expect("status --json is JSON");
     assert_eq!(v["asset"], "USDC");
-    assert_eq!(v["nav_display"], "101000", "seed 1000 + 100000 deposited");
+    assert_eq!(
+        v["nav_display"], "101,000.00",
+        "seed 1000 + 100000 deposited, in asset units"
+    );
+    assert_eq!(v["nav"], "101000000000", "base units stay exact");
     let holdings = v["holdings"].as_array().expect("holdings");
     assert_eq!(holdings.len(), 4, "3 components and the cash leg");
     assert_eq!(
@@ -32,7 +36,8 @@ async fn status_json_and_human() {
     let (ok, out, err) = ballast(&config, &["status"], &[]).await;
     assert!(ok, "{err}");
     for needle in [
-        "NAV          101000 USDC",
+        "NAV          101,000.00 USDC",
+        "101,000.00 USDC",
         "WBTC",
         "regime       risk-on",
         "last epoch   #0",

@@ -3,6 +3,7 @@
 #![allow(missing_docs, unreachable_pub, dead_code)]
 
 mod cli;
+mod keeper;
 mod once;
 mod sender;
 mod simulate;

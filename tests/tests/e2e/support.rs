@@ -137,11 +137,20 @@ pub async fn chain(args: &[&str]) -> (World, AnvilInstance, DynProvider) {
     (world, anvil, p)
 }
 
-/// A keeper config for `anvil` (raw key: anvil only).
+/// The `[pools]` of the test world: every component in a deep 0.05 % pool (the test adapter pays the oracle price
+/// less 10 bps).
+pub const POOLS: &str = "[pools]\ndefault = { fee = 500, depth = 100000000 }\n";
+
+/// A keeper config for `anvil` (raw key: anvil only), with [`POOLS`].
 pub fn config_toml(world: &World, anvil: &AnvilInstance, extra: &str) -> String {
+    config_for(world, &anvil.endpoint(), &format!("{POOLS}{extra}"))
+}
+
+/// A keeper config for the node at `rpc` (no `[pools]` unless `extra` has them).
+pub fn config_for(world: &World, rpc: &str, extra: &str) -> String {
     format!(
         "[chain]\nrpc_urls = [\"{}\"]\nchain_id = 31337\n[contracts]\nvault = \"{}\"\nrebalancer = \"{}\"\nqueue = \"{}\"\nadapter = \"{}\"\n[signer]\nprivate_key = \"{DEPLOYER_KEY}\"\n{extra}",
-        anvil.endpoint(),
+        rpc,
         world.vault,
         world.rebalancer,
         world.queue,

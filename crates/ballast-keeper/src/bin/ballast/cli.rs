@@ -7,12 +7,18 @@ use alloy::{
     providers::{DynProvider, Provider},
 };
 use ballast_keeper::{
-    chain, metrics, quote, status::StatusReport, telemetry::LogFormat, Config, FeePolicy, Metrics,
-    Outcome, ProportionalPlanner, Runner, Sender, Simulator, TargetSource, Targets, VaultSnapshot,
+    chain,
+    daemon::{ChainClock, Clock, Daemon, SystemClock},
+    market, metrics, quote,
+    settings::{ClockKind, PlannerKind},
+    status::StatusReport,
+    telemetry::LogFormat,
+    Config, FeePolicy, Metrics, Outcome, Planner, PoolBook, ProportionalPlanner, RouteBuilder,
+    Runner, Sender, Simulator, StrategyPlanner, TargetSource, Targets, VaultSnapshot,
 };
 use clap::{Parser, Subcommand, ValueEnum};
 use eyre::{bail, WrapErr};
-use tracing::info;
+use tracing::{info, warn};
 
 /// The Ballast keeper.
 #[derive(Debug, Parser)]
@@ -55,15 +61,31 @@ enum Command {
     Config,
     /// NAV, share price, holdings against targets, regime, last epoch, fees, next rebalance.
     Status,
-    /// One rebalancing run: open → executeTrades → close (resumes an open epoch), each step simulated first.
+    /// One rebalancing run: open → executeTrades (one transaction per planned batch) → close (resumes an open
+    /// epoch), each step simulated first.
     Once {
         /// Targets file (.json/.toml: `cash` and `[weights]` by symbol or address, WAD); default: keep current.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "market")]
         targets: Option<PathBuf>,
+        /// New targets from the `[market]` source (universe → weights → listed components).
+        #[arg(long)]
+        market: bool,
         /// Simulate only; send nothing.
         #[arg(long)]
         dry_run: bool,
     },
+    /// Dry run: targets, trades (amounts, expected and on-chain minimum outputs), gas of every transaction
+    /// (simulated with revm), slippage and fees. Sends nothing.
+    Plan {
+        /// Targets file (as for `once`); default: keep current.
+        #[arg(long, conflicts_with = "market")]
+        targets: Option<PathBuf>,
+        /// New targets from the `[market]` source.
+        #[arg(long)]
+        market: bool,
+    },
+    /// The daemon: weekly rebalance, daily regime check, cash sweeps; /metrics and /health; stops on SIGINT/SIGTERM.
+    Run,
     /// Quotes an action.
     Quote {
         #[command(subcommand)]
@@ -98,24 +120,41 @@ pub(crate) async fn run(args: Args) -> eyre::Result<()> {
             Ok(())
         }
         Command::Status => status(&config, args.json).await,
-        Command::Once { targets, dry_run } => once(&config, args.json, targets, dry_run).await,
+        Command::Once {
+            targets,
+            market,
+            dry_run,
+        } => once(&config, args.json, targets, market, dry_run).await,
+        Command::Plan { targets, market } => plan(&config, args.json, targets, market).await,
+        Command::Run => run_daemon(&config).await,
         Command::Quote {
             what: QuoteCommand::Deposit { amount, from },
         } => quote_deposit(&config, args.json, &amount, from).await,
     }
 }
 
-/// A provider on the first RPC URL, after checking the node's chain id.
+/// A provider on the first RPC URL, after checking the node's chain id; an unreachable node is retried
+/// `chain.rpc_retries` times with doubling backoff, then reported by its (redacted) URL.
 async fn provider(config: &Config) -> eyre::Result<DynProvider> {
     let url = config
         .rpc_urls
         .first()
         .ok_or_else(|| eyre::eyre!("no RPC URL"))?;
-    let p = chain::connect(url);
-    let id = p
-        .get_chain_id()
-        .await
-        .wrap_err_with(|| format!("connecting to {url}"))?;
+    let p = chain::connect_with_timeout(url, config.rpc_timeout);
+    let mut delay = std::time::Duration::from_millis(500);
+    let mut attempt = 1;
+    let id = loop {
+        match p.get_chain_id().await {
+            Ok(id) => break id,
+            Err(e) if attempt < config.rpc_retries => {
+                warn!(rpc = %url, attempt, error = %e, retry_in_ms = delay.as_millis() as u64, "RPC unreachable; retrying");
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+                attempt += 1;
+            }
+            Err(e) => bail!("RPC {url} unreachable after {attempt} attempt(s): {e}"),
+        }
+    };
     if id != config.chain_id {
         bail!(
             "the node at {url} is on chain {id}, the config says chain.chain_id = {}",
@@ -185,13 +224,12 @@ fn print<T: serde::Serialize + std::fmt::Display>(json: bool, value: &T) -> eyre
     Ok(())
 }
 
-async fn once(
+/// The runner the config describes: key, sender, simulator, planner (`[plan] planner`), routes (`[routes]`).
+async fn build_runner(
     config: &Config,
-    json: bool,
-    targets: Option<PathBuf>,
-    dry_run: bool,
-) -> eyre::Result<()> {
-    let p = provider(config).await?;
+    p: &DynProvider,
+    metrics: Arc<Metrics>,
+) -> eyre::Result<Runner> {
     let rebalancer = config.require_rebalancer()?;
     let adapter = config
         .adapter
@@ -201,15 +239,10 @@ async fn once(
         .as_ref()
         .ok_or_else(|| eyre::eyre!("invalid config `signer`: a key is required"))?;
     let signer = source.load(None)?;
-    let metrics = Arc::new(Metrics::default());
-    let _server = match config.metrics_listen {
-        Some(addr) => Some(metrics::serve(addr, metrics.clone(), 600).await?),
-        None => None,
-    };
     let broadcast = config
         .private_tx_url
         .as_ref()
-        .map(chain::connect)
+        .map(|u| chain::connect_with_timeout(u, config.rpc_timeout))
         .unwrap_or_else(|| p.clone());
     let sender = Sender::new(
         p.clone(),
@@ -219,12 +252,17 @@ async fn once(
         FeePolicy::from_config(config),
     )
     .with_metrics(metrics.clone());
-    let snapshot = VaultSnapshot::read(&p, config.vault, Some(rebalancer)).await?;
-    let targets = match targets {
-        Some(path) => TargetSource::Given(Targets::from_file(&path, &snapshot)?),
-        None => TargetSource::Keep,
+    let settings = &config.settings;
+    let pools = PoolBook::new(settings.pools.clone());
+    let planner: Box<dyn Planner> = match settings.plan.planner {
+        PlannerKind::Strategy => Box::new(StrategyPlanner::new(
+            pools.clone(),
+            settings.plan.clone(),
+            config.gas.limit,
+        )),
+        PlannerKind::Proportional => Box::new(ProportionalPlanner),
     };
-    let runner = Runner::new(
+    Ok(Runner::new(
         p.clone(),
         Simulator::new(p.clone(), config.chain_id),
         sender,
@@ -232,10 +270,135 @@ async fn once(
         rebalancer,
         adapter,
         config.gas.limit,
-        Box::new(ProportionalPlanner),
+        planner,
         config.strategy.clone(),
         metrics,
+    )
+    .with_routes(
+        RouteBuilder::new(settings.routes.get(&adapter).copied()),
+        pools,
+    ))
+}
+
+/// Targets from `--targets FILE` or `--market`, if asked.
+async fn chosen_targets(
+    config: &Config,
+    p: &DynProvider,
+    file: Option<PathBuf>,
+    from_market: bool,
+) -> eyre::Result<Option<Targets>> {
+    if file.is_none() && !from_market {
+        return Ok(None);
+    }
+    let snapshot = VaultSnapshot::read(p, config.vault, config.rebalancer).await?;
+    if let Some(path) = file {
+        return Ok(Some(Targets::from_file(&path, &snapshot)?));
+    }
+    let m =
+        config.settings.market.as_ref().ok_or_else(|| {
+            eyre::eyre!("invalid config `market`: --market needs a [market] section")
+        })?;
+    let source = market::source_from(m)?;
+    let assets = source
+        .markets()
+        .await
+        .wrap_err_with(|| format!("reading market data from {}", source.describe()))?;
+    Ok(Some(market::targets_from_market(&assets, &snapshot, m)?))
+}
+
+async fn plan(
+    config: &Config,
+    json: bool,
+    targets: Option<PathBuf>,
+    from_market: bool,
+) -> eyre::Result<()> {
+    let p = provider(config).await?;
+    let runner = build_runner(config, &p, Arc::new(Metrics::default())).await?;
+    let targets = chosen_targets(config, &p, targets, from_market).await?;
+    let report = runner.plan_report(targets).await?;
+    print(json, &report)
+}
+
+async fn run_daemon(config: &Config) -> eyre::Result<()> {
+    let p = provider(config).await?;
+    let metrics = Arc::new(Metrics::default());
+    let _server = match config.metrics_listen {
+        Some(addr) => Some(metrics::serve(addr, metrics.clone(), 600).await?),
+        None => None,
+    };
+    let runner = build_runner(config, &p, metrics.clone()).await?;
+    let settings = &config.settings;
+    let market = match &settings.market {
+        Some(m) => Some((market::source_from(m)?, m.clone())),
+        None => None,
+    };
+    let clock: Box<dyn Clock> = match settings.run.clock {
+        ClockKind::System => Box::new(SystemClock),
+        ClockKind::Chain => Box::new(ChainClock(p.clone())),
+    };
+    let mut daemon = Daemon::new(
+        runner,
+        p.clone(),
+        clock,
+        config.schedule,
+        market,
+        settings.regime.clone(),
+        config.queue,
+        settings.run.sweep_threshold_wad,
+        metrics,
     );
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        info!("shutdown signal received: finishing the job in flight");
+        let _ = tx.send(true);
+    });
+    daemon
+        .run(std::time::Duration::from_secs(settings.run.tick_secs), rx)
+        .await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+async fn once(
+    config: &Config,
+    json: bool,
+    targets: Option<PathBuf>,
+    from_market: bool,
+    dry_run: bool,
+) -> eyre::Result<()> {
+    let p = provider(config).await?;
+    let metrics = Arc::new(Metrics::default());
+    let _server = match config.metrics_listen {
+        Some(addr) => Some(metrics::serve(addr, metrics.clone(), 600).await?),
+        None => None,
+    };
+    let runner = build_runner(config, &p, metrics).await?;
+    let targets = match chosen_targets(config, &p, targets, from_market).await? {
+        Some(t) => TargetSource::Given(t),
+        None => TargetSource::Keep,
+    };
     let outcome = runner.once(targets, dry_run).await?;
     let report = match &outcome {
         Outcome::Done { epoch, trades, txs } => serde_json::json!({
@@ -245,6 +408,7 @@ async fn once(
         Outcome::Superseded { step, reason } => {
             serde_json::json!({ "outcome": "superseded", "step": step, "reason": reason })
         }
+        Outcome::Idle { reason } => serde_json::json!({ "outcome": "idle", "reason": reason }),
         Outcome::Simulated { epoch, plan, gas } => serde_json::json!({
             "outcome": "simulated", "epoch": epoch, "trades": plan.trades.len(),
             "gas": gas.iter().map(|(s, g)| serde_json::json!({"step": s, "gas": g})).collect::<Vec<_>>(),
@@ -261,6 +425,7 @@ async fn once(
             Outcome::Superseded { step, reason } => println!(
                 "superseded at {step}: {reason} (another keeper got there first; nothing sent)"
             ),
+            Outcome::Idle { reason } => println!("nothing to do: {reason}"),
             Outcome::Simulated { epoch, plan, gas } => {
                 println!(
                     "dry run for epoch {epoch}: {} trades planned",
