@@ -38,6 +38,9 @@ use tracing::{debug, info, warn};
 
 use crate::{config::Config, metrics::Metrics, Error, Result};
 
+/// How many polls to wait for a receipt that lags a used nonce before calling the nonce taken.
+const RECEIPT_LAG_CHECKS: u32 = 10;
+
 /// Fee caps and timing of a [`Sender`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FeePolicy {
@@ -421,9 +424,18 @@ impl Sender {
                 .await
                 .map_err(Error::rpc)?;
             if mined_nonce > nonce {
-                // Our nonce is used but none of our hashes has a receipt: re-check once (the receipt may lag), then stop.
-                tokio::time::sleep(self.policy.poll).await;
-                if self.receipt_of(&hashes).await?.is_none() {
+                // Our nonce is used but none of our hashes has a receipt yet. The receipt may lag the nonce (a node
+                // re-indexing after a reorg does): look again a few times before concluding another
+                // transaction took the nonce.
+                let mut found = false;
+                for _ in 0..RECEIPT_LAG_CHECKS {
+                    tokio::time::sleep(self.policy.poll).await;
+                    if self.receipt_of(&hashes).await?.is_some() {
+                        found = true;
+                        break;
+                    }
+                }
+                if !found {
                     self.count(|m| &m.txs_failed);
                     return Err(Error::Refused(format!(
                         "nonce {nonce} was used by another transaction"
