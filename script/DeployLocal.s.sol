@@ -97,6 +97,7 @@ contract DeployLocal is Script {
         vm.serializeAddress(o, "tokens", d.tokens);
         vm.serializeAddress(o, "feeds", d.feeds);
         string memory json = vm.serializeAddress(o, "vault", d.vault);
+        vm.createDir("target/demo", true); // a fresh clone has no target/ yet
         vm.writeJson(json, OUT);
     }
 
