@@ -1,8 +1,23 @@
 #!/usr/bin/env bash
-# The Ballast demo on a local anvil chain: deploys the whole stack, lets users deposit in one transaction each,
-# moves time past the share lock, and lets them leave (for cash, and in kind). Installs what it needs on first use.
-#   COMPONENTS=50 ./script/demo.sh     a larger basket (default 25)
-#   DEMO_PORT=8555 ./script/demo.sh    another port (default 8545)
+# The Ballast demo: a simulated year on a local anvil chain with real Uniswap V3.
+#
+#   ./script/demo.sh                     the full year (52 weekly epochs, 25 components)
+#   DEMO_WEEKS=8 ./script/demo.sh        a shorter run
+#   DEMO_SEED=7 ./script/demo.sh         another generated history (default: the crate's DEFAULT_SEED, which has a
+#                                        switch to risk-off and back within the year)
+#   DEMO_PORT=8555 ./script/demo.sh      another port (default 8545)
+#   DEMO_PROFILE=dev ./script/demo.sh    a debug build (faster to build, slower to run; default: release)
+#
+# FIRST RUN: installs the pinned npm toolchain and builds the driver (`cargo build --release -p ballast-demo`), which
+# compiles alloy and revm: several minutes on 2 cores from cold. After that the demo itself takes a few minutes.
+#
+# What happens: anvil starts; `script/DemoWorld.s.sol` deploys USDC, 25 tokens with Chainlink-style feeds, the vault,
+# its rebalancer and redemption queue, and real Uniswap V3 from the npm bytecode (factory, WETH9, SwapRouter, position
+# manager) with one deep pool per token; then `ballast-demo` runs the year: each week the feeds move along a generated
+# history, an arbitrageur swaps every pool back to its feed price, and the keeper (the keeper library's revm
+# simulator and sender) opens, trades and closes an epoch, switching to risk-off and back when the signal says so.
+# Users deposit in one transaction each (ERC-2612 permit); one leaves in kind at the end. The report compares the
+# vault's NAV with holding BTC and with the index without the switch, and gas per holder with doing it yourself.
 set -euo pipefail
 source "$(dirname "$0")/bootstrap.sh"
 cd "$ROOT"
@@ -10,14 +25,23 @@ cd "$ROOT"
 PORT="${DEMO_PORT:-8545}"
 RPC="http://127.0.0.1:$PORT"
 OUT="target/demo"
+PROFILE="${DEMO_PROFILE:-release}"
 mkdir -p "$OUT"
 
-# anvil's well-known development keys (account 0 deploys and runs the vault, 1..3 are depositors). Local chain only.
+# anvil's well-known development keys: 0 deploys and updates the feeds, 1 is the keeper, 2 the arbitrageur, 3..8 users.
 MNEMONIC="test test test test test test test test test test test junk"
 key() { "$CAST" wallet private-key --mnemonic "$MNEMONIC" --mnemonic-index "$1"; }
 
+echo "==> building the demo driver (cargo --profile $PROFILE; the first build takes several minutes)"
+cargo build --profile "$PROFILE" -p ballast-demo -q
+BIN="target/$([[ "$PROFILE" == dev ]] && echo debug || echo "$PROFILE")/ballast-demo"
+
+if "$CAST" chain-id --rpc-url "$RPC" >/dev/null 2>&1; then
+  echo "error: something already answers on $RPC; set DEMO_PORT to a free port" >&2
+  exit 1
+fi
 echo "==> starting anvil on $RPC (log: $OUT/anvil.log)"
-"$ANVIL" --port "$PORT" --mnemonic "$MNEMONIC" --silent >"$OUT/anvil.log" 2>&1 &
+"$ANVIL" --port "$PORT" --mnemonic "$MNEMONIC" --gas-limit 100000000 --silent >"$OUT/anvil.log" 2>&1 &
 ANVIL_PID=$!
 trap 'kill $ANVIL_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do
@@ -26,25 +50,15 @@ for _ in $(seq 1 50); do
 done
 "$CAST" chain-id --rpc-url "$RPC" >/dev/null || { echo "error: anvil did not start on $RPC" >&2; exit 1; }
 
-export DEPLOYER_KEY="$(key 0)"
-export USER_KEYS="$(key 1),$(key 2),$(key 3)"
-export COMPONENTS="${COMPONENTS:-25}"
-
-echo "==> deploying the stack: USDC, $COMPONENTS index tokens with price feeds, the price source, the vault"
-"$FORGE" script script/DeployLocal.s.sol --rpc-url "$RPC" --broadcast --slow -q >"$OUT/deploy.log" 2>&1 \
+echo "==> deploying the world: USDC, 25 tokens with feeds, the vault and rebalancer, Uniswap V3 with 25 pools"
+start=$SECONDS
+DEPLOYER_KEY="$(key 0)" ARBITRAGEUR_KEY="$(key 2)" KEEPER="$("$CAST" wallet address "$(key 1)")" \
+  "$FORGE" script script/DemoWorld.s.sol --rpc-url "$RPC" --broadcast -q >"$OUT/deploy.log" 2>&1 \
   || { cat "$OUT/deploy.log" >&2; exit 1; }
-echo "    addresses: $OUT/deployment.json"
+echo "    done in $((SECONDS - start)) s; addresses: $OUT/world.json"
 
-echo "==> users deposit, one transaction each (ERC-2612 permit + deposit)"
-"$FORGE" script script/DemoUsers.s.sol --sig "deposits()" --rpc-url "$RPC" --broadcast --slow 2>&1 \
-  | sed -n '/== Logs ==/,/^$/p' | sed '1d'
-
-echo "==> 11 minutes pass (the share lock is 10 minutes)"
-"$CAST" rpc --rpc-url "$RPC" evm_increaseTime 660 >/dev/null
-"$CAST" rpc --rpc-url "$RPC" evm_mine >/dev/null
-
-echo "==> users leave: one redeems half for cash, one redeems everything in kind"
-"$FORGE" script script/DemoUsers.s.sol --sig "exits()" --rpc-url "$RPC" --broadcast --slow 2>&1 \
-  | sed -n '/== Logs ==/,/^$/p' | sed '1d'
-
-echo "==> demo finished"
+echo "==> running the year"
+start=$SECONDS
+"$BIN" --rpc "$RPC" --world "$OUT/world.json" --out "$OUT" \
+  ${DEMO_SEED:+--seed "$DEMO_SEED"} ${DEMO_WEEKS:+--weeks "$DEMO_WEEKS"}
+echo "==> demo finished in $((SECONDS - start)) s: $OUT/report.md, $OUT/report.json, chart $OUT/chart.svg"
