@@ -31,7 +31,8 @@ import {MockERC20} from "../contracts/test/utils/MockERC20.sol";
 /// holds a large stock of every token with the router approved (it keeps pools at their feed prices). Writes every
 /// address to `target/demo/world.json`. Separate from DeployLocal, which the e2e tests use.
 /// Env: DEPLOYER_KEY, KEEPER (address), ARBITRAGEUR_KEY, COMPONENTS (default 25, at most 25), POOL_VALUE (USDC
-/// base units of liquidity per pool, default 20M USDC).
+/// base units of liquidity per pool, default 20M USDC), WORLD_OUT (default `target/demo/world.json`; must be under
+/// `target/demo`).
 contract DemoWorld is Script {
     uint24 internal constant FEE = 3000;
     int24 internal constant MAX_TICK = 887_220; // the largest multiple of the 0.3% tier's spacing (60)
@@ -249,7 +250,8 @@ contract DemoWorld is Script {
         vm.serializeAddress(o, "feeds", w.feeds);
         vm.serializeAddress(o, "pools", w.pools);
         string memory json = vm.serializeAddress(o, "vault", w.vault);
-        vm.writeJson(json, OUT);
+        vm.createDir("target/demo", true);
+        vm.writeJson(json, vm.envOr("WORLD_OUT", OUT));
     }
 
     /// @dev Symbols, decimals and starting USD prices (8 decimals) of a top-25-like universe.

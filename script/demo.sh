@@ -8,12 +8,12 @@
 #   DEMO_PORT=8555 ./script/demo.sh      another port (default 8545)
 #   DEMO_PROFILE=dev ./script/demo.sh    a debug build (faster to build, slower to run; default: release)
 #
-# FIRST RUN: installs the pinned npm toolchain and builds the driver (`cargo build --release -p ballast-demo`), which
+# FIRST RUN: installs the pinned npm toolchain and builds the `ballast` binary (`cargo build --release -p ballast-cli`), which
 # compiles alloy and revm: several minutes on 2 cores from cold. After that the demo itself takes a few minutes.
 #
 # What happens: anvil starts; `script/DemoWorld.s.sol` deploys USDC, 25 tokens with Chainlink-style feeds, the vault,
 # its rebalancer and redemption queue, and real Uniswap V3 from the npm bytecode (factory, WETH9, SwapRouter, position
-# manager) with one deep pool per token; then `ballast-demo` runs the year: each week the feeds move along a generated
+# manager) with one deep pool per token; then `ballast demo` runs the year: each week the feeds move along a generated
 # history, an arbitrageur swaps every pool back to its feed price, and the keeper (the keeper library's revm
 # simulator and sender) opens, trades and closes an epoch, switching to risk-off and back when the signal says so.
 # Users deposit in one transaction each (ERC-2612 permit); one leaves in kind at the end. The report compares the
@@ -32,9 +32,9 @@ mkdir -p "$OUT"
 MNEMONIC="test test test test test test test test test test test junk"
 key() { "$CAST" wallet private-key --mnemonic "$MNEMONIC" --mnemonic-index "$1"; }
 
-echo "==> building the demo driver (cargo --profile $PROFILE; the first build takes several minutes)"
-cargo build --profile "$PROFILE" -p ballast-demo -q
-BIN="target/$([[ "$PROFILE" == dev ]] && echo debug || echo "$PROFILE")/ballast-demo"
+echo "==> building ballast (cargo --profile $PROFILE; the first build takes several minutes)"
+cargo build --profile "$PROFILE" -p ballast-cli --locked -q
+BIN="target/$([[ "$PROFILE" == dev ]] && echo debug || echo "$PROFILE")/ballast"
 
 if "$CAST" chain-id --rpc-url "$RPC" >/dev/null 2>&1; then
   echo "error: something already answers on $RPC; set DEMO_PORT to a free port" >&2
@@ -59,6 +59,6 @@ echo "    done in $((SECONDS - start)) s; addresses: $OUT/world.json"
 
 echo "==> running the year"
 start=$SECONDS
-"$BIN" --rpc "$RPC" --world "$OUT/world.json" --out "$OUT" \
+"$BIN" demo --rpc "$RPC" --world "$OUT/world.json" --out "$OUT" \
   ${DEMO_SEED:+--seed "$DEMO_SEED"} ${DEMO_WEEKS:+--weeks "$DEMO_WEEKS"}
 echo "==> demo finished in $((SECONDS - start)) s: $OUT/report.md, $OUT/report.json, chart $OUT/chart.svg"

@@ -167,6 +167,9 @@ pub struct VaultSnapshot {
     pub rebalancing_paused: bool,
     /// The rebalancer, if one is set or configured.
     pub rebalancer: Option<RebalancerState>,
+    /// Depth of each component's pool read on chain at `block` (asset base units; see [`crate::pools`]); empty
+    /// unless `[uniswap]` is configured, and then preferred by the planner over `[pools]` depths.
+    pub pool_depths: std::collections::BTreeMap<Address, u128>,
 }
 
 impl VaultSnapshot {
@@ -351,6 +354,7 @@ impl VaultSnapshot {
             deposits_paused,
             rebalancing_paused,
             rebalancer,
+            pool_depths: std::collections::BTreeMap::new(),
         })
     }
 

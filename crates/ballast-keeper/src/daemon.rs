@@ -227,7 +227,6 @@ impl Daemon {
                 let history = regime::load_history(&rs)?;
                 let d = regime::decide(&rs, &history, r.regime, r.last_switch, r.min_dwell, now)?;
                 info!(reading = %d.reading, dwell_until = ?d.dwell_until, "regime check");
-                self.last_regime_day = Some(day);
                 if let Some((risk_off, reason)) = d.switch {
                     let targets = if risk_off {
                         Targets {
@@ -240,6 +239,8 @@ impl Daemon {
                         })?
                     };
                     warn!(risk_off, reason, "regime switch");
+                    // The day counts as checked only once the switch went through: a failed one is retried at
+                    // the next tick.
                     let j = self
                         .run_epoch(TargetSource::RegimeSwitch {
                             risk_off,
@@ -247,12 +248,14 @@ impl Daemon {
                             targets,
                         })
                         .await?;
+                    self.last_regime_day = Some(day);
                     return Ok(if j == Job::Superseded {
                         j
                     } else {
                         Job::RegimeCheck(true)
                     });
                 }
+                self.last_regime_day = Some(day);
             }
         }
 
@@ -268,8 +271,9 @@ impl Daemon {
                 None => TargetSource::Keep,
             };
             info!(slot, due = r.next_rebalance_due, "weekly rebalance due");
-            self.last_slot = Some(slot);
+            // Marked done only once it went through: a failed rebalance is retried at the next tick.
             let j = self.run_epoch(source).await?;
+            self.last_slot = Some(slot);
             return Ok(if j == Job::Superseded {
                 j
             } else {

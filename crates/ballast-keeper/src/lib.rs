@@ -30,6 +30,7 @@ pub mod market;
 pub mod metrics;
 pub mod plan_report;
 pub mod planner;
+pub mod pools;
 pub mod quote;
 pub mod regime;
 pub mod revert;

@@ -486,6 +486,7 @@ mod tests {
             deposits_paused: false,
             rebalancing_paused: false,
             rebalancer: None,
+            pool_depths: std::collections::BTreeMap::new(),
         }
     }
 

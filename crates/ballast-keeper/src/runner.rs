@@ -109,6 +109,7 @@ pub struct Runner {
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) routes: RouteBuilder,
     pub(crate) pools: PoolBook,
+    pub(crate) uniswap_factory: Option<Address>,
 }
 
 impl std::fmt::Debug for Runner {
@@ -148,7 +149,14 @@ impl Runner {
             metrics,
             routes: RouteBuilder::default(),
             pools: PoolBook::default(),
+            uniswap_factory: None,
         }
+    }
+
+    /// Reads every direct pool's depth on chain from the Uniswap V3 `factory` at each snapshot ([`crate::pools`]).
+    pub fn with_chain_pools(mut self, factory: Option<Address>) -> Self {
+        self.uniswap_factory = factory;
+        self
     }
 
     /// Builds each trade's `route` with `routes`, from the `[pools]` entries in `pools`.
@@ -219,7 +227,11 @@ impl Runner {
     }
 
     pub(crate) async fn snapshot(&self) -> Result<VaultSnapshot> {
-        let s = VaultSnapshot::read(&self.provider, self.vault, Some(self.rebalancer)).await?;
+        let mut s = VaultSnapshot::read(&self.provider, self.vault, Some(self.rebalancer)).await?;
+        if let Some(factory) = self.uniswap_factory {
+            s.pool_depths =
+                crate::pools::read_depths(&self.provider, factory, &s, &self.pools).await?;
+        }
         self.metrics.mark_read();
         self.metrics
             .nav

@@ -2,10 +2,13 @@
 //! `[run]`. Each is read with serde (unknown keys are errors) and checked by [`crate::Config`]; all are optional.
 //!
 //! ```toml
-//! [pools]                                  # per token (address or symbol), or `default`; until pools are read on chain
+//! [pools]                                  # per token (address or symbol), or `default`
 //! default = { fee = 3000, depth = 5000000 }                  # fee in pips; depth in whole asset units per side
 //! WBTC = { fee = 500, depth = 20000000 }
 //! "0x…" = { fee = 3000, depth = 1000000, via = "0x…WETH", via_fee = 500 }   # two hops: token → via → asset
+//!
+//! [uniswap]                                # optional: read each direct pool's depth on chain instead of `depth`
+//! factory = "0x…"                          # Uniswap V3 factory; pool = getPool(token, asset, [pools] fee)
 //!
 //! [routes]                                 # per adapter: how trades' `route` bytes are built (default: empty)
 //! "0x…adapter" = { kind = "uniswap-v3", deadline_secs = 300 }
@@ -346,10 +349,23 @@ pub struct Settings {
     pub regime: Option<RegimeSettings>,
     /// `[run]`.
     pub run: RunSettings,
+    /// `[uniswap]`: where pool depths are read on chain (none: `[pools]` depths).
+    pub uniswap: Option<UniswapSettings>,
+}
+
+/// `[uniswap]`: pools read on chain.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct UniswapSettings {
+    /// The Uniswap V3 factory: each component's pool is `getPool(token, asset, fee)` with the fee from `[pools]`,
+    /// and its depth is read from the pool's liquidity and price at the planned block.
+    pub factory: Address,
 }
 
 /// The section names [`Settings::take`] reads.
-pub const SECTIONS: &[&str] = &["pools", "routes", "plan", "market", "regime", "run"];
+pub const SECTIONS: &[&str] = &[
+    "pools", "routes", "plan", "market", "regime", "run", "uniswap",
+];
 
 impl Settings {
     /// Reads one section; `Err((section, reason))`.
@@ -404,6 +420,13 @@ impl Settings {
                     return Err("hour_utc must be in 0..=23".into());
                 }
                 self.regime = Some(r);
+            }
+            "uniswap" => {
+                let u: UniswapSettings = de(value)?;
+                if u.factory.is_zero() {
+                    return Err("factory must not be the zero address".into());
+                }
+                self.uniswap = Some(u);
             }
             "run" => {
                 self.run = de(value)?;

@@ -1,7 +1,7 @@
 //! The strategy planner: the keeper's [`Planner`] seam on top of [`ballast_strategy::plan_trades`]. Holdings and
 //! prices come from the chain ([`VaultSnapshot`]: `components()` balances, each price source's `price(token)` in
 //! the 1e36 scale), targets from the epoch, the regime and bounds (band, slippage) from the rebalancer, and the pool
-//! of each token from `[pools]` until pools are read on chain.
+//! of each token from `[pools]`, or read on chain ([`crate::pools`]) when `[uniswap]` is configured.
 
 use std::collections::BTreeMap;
 
@@ -115,7 +115,12 @@ impl StrategyPlanner {
                 })?;
             let pool = match self.pools.get(c) {
                 Some(p) => strat::Pool {
-                    depth: whole_to_base(p.depth, s.asset_decimals),
+                    // The depth read on chain at the snapshot's block when there is one, else `[pools]`.
+                    depth: s
+                        .pool_depths
+                        .get(&c.token)
+                        .copied()
+                        .unwrap_or_else(|| whole_to_base(p.depth, s.asset_decimals)),
                     fee_pips: p.fee,
                 },
                 None => strat::Pool {
@@ -283,6 +288,7 @@ mod tests {
                 max_turnover_bps: 30_000,
                 min_dwell: 86_400,
             }),
+            pool_depths: BTreeMap::new(),
         }
     }
 

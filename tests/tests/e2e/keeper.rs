@@ -20,7 +20,8 @@ use ballast_keeper::{
 use serde_json::Value;
 
 use crate::support::{
-    ballast, ballast_bin, chain, config_for, config_toml, spawn_anvil, World, DEPLOYER_KEY, POOLS,
+    ballast, ballast_bin, chain, config_for, config_toml, http_get, spawn_anvil, World,
+    DEPLOYER_KEY, POOLS,
 };
 
 sol! {
@@ -425,17 +426,4 @@ async fn the_daemon_rebalances_when_due_serves_health_and_stops_on_sigterm() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "graceful exit:\n{stderr}");
     assert!(stderr.contains("keeper daemon stopped"), "{stderr}");
-}
-
-async fn http_get(port: u16, path: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .expect("connect");
-    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
-        .await
-        .expect("write");
-    let mut out = String::new();
-    s.read_to_string(&mut out).await.expect("read");
-    out
 }

@@ -3,7 +3,9 @@
 #![allow(missing_docs, unreachable_pub, dead_code)]
 
 mod cli;
+mod demo;
 mod keeper;
+mod lifecycle;
 mod once;
 mod sender;
 mod simulate;

@@ -167,7 +167,7 @@ pub async fn ballast_bin() -> PathBuf {
                 "build",
                 "-q",
                 "-p",
-                "ballast-keeper",
+                "ballast-cli",
                 "--bin",
                 "ballast",
                 "--locked",
@@ -209,4 +209,18 @@ pub async fn ballast(config: &str, args: &[&str], env: &[(&str, &str)]) -> (bool
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// `GET path` on 127.0.0.1:`port`, the whole answer (status line, headers, body).
+pub async fn http_get(port: u16, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect");
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+        .await
+        .expect("write");
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.expect("read");
+    out
 }

@@ -57,6 +57,16 @@ impl From<LogArg> for LogFormat {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    #[command(flatten)]
+    Keeper(KeeperCommand),
+    /// The local showcase: a simulated year of weekly epochs on a world deployed by `script/DemoWorld.s.sol`
+    /// (`./script/demo.sh` starts anvil, deploys it and runs this). Needs no config file.
+    Demo(DemoArgs),
+}
+
+/// The commands that read the configuration.
+#[derive(Debug, Subcommand)]
+enum KeeperCommand {
     /// Validates the configuration and prints it (secrets redacted).
     Config,
     /// NAV, share price, holdings against targets, regime, last epoch, fees, next rebalance.
@@ -93,6 +103,29 @@ enum Command {
     },
 }
 
+/// `ballast demo`.
+#[derive(Debug, clap::Args)]
+struct DemoArgs {
+    /// The node's RPC URL.
+    #[arg(long, env = "DEMO_RPC", default_value = "http://127.0.0.1:8545")]
+    rpc: String,
+    /// `world.json` written by `script/DemoWorld.s.sol`.
+    #[arg(long, default_value = "target/demo/world.json")]
+    world: PathBuf,
+    /// Where `report.json`, `report.md` and `chart.svg` go.
+    #[arg(long, default_value = "target/demo")]
+    out: PathBuf,
+    /// The history generator's seed.
+    #[arg(long, env = "DEMO_SEED", default_value_t = ballast_demo::scenario::DEFAULT_SEED)]
+    seed: u64,
+    /// Weeks to simulate (1..=520).
+    #[arg(long, env = "DEMO_WEEKS", default_value_t = 52, value_parser = clap::value_parser!(u64).range(1..=520))]
+    weeks: u64,
+    /// Print the first seed from `--seed` (within 500) whose year has a round trip to risk-off and back, and exit.
+    #[arg(long)]
+    find_seed: bool,
+}
+
 #[derive(Debug, Subcommand)]
 enum QuoteCommand {
     /// Shares out, every fee, and the estimated gas of depositing AMOUNT (in asset units, e.g. 100.5).
@@ -106,9 +139,13 @@ enum QuoteCommand {
 }
 
 pub(crate) async fn run(args: Args) -> eyre::Result<()> {
+    let command = match args.command {
+        Command::Demo(a) => return demo(a, args.json).await,
+        Command::Keeper(c) => c,
+    };
     let config = Config::load(args.config.as_deref()).wrap_err("loading the configuration")?;
-    match args.command {
-        Command::Config => {
+    match command {
+        KeeperCommand::Config => {
             if args.json {
                 println!(
                     "{}",
@@ -119,18 +156,53 @@ pub(crate) async fn run(args: Args) -> eyre::Result<()> {
             }
             Ok(())
         }
-        Command::Status => status(&config, args.json).await,
-        Command::Once {
+        KeeperCommand::Status => status(&config, args.json).await,
+        KeeperCommand::Once {
             targets,
             market,
             dry_run,
         } => once(&config, args.json, targets, market, dry_run).await,
-        Command::Plan { targets, market } => plan(&config, args.json, targets, market).await,
-        Command::Run => run_daemon(&config).await,
-        Command::Quote {
+        KeeperCommand::Plan { targets, market } => plan(&config, args.json, targets, market).await,
+        KeeperCommand::Run => run_daemon(&config).await,
+        KeeperCommand::Quote {
             what: QuoteCommand::Deposit { amount, from },
         } => quote_deposit(&config, args.json, &amount, from).await,
     }
+}
+
+/// `ballast demo`: the year, then the report's summary.
+async fn demo(a: DemoArgs, json: bool) -> eyre::Result<()> {
+    let weeks = usize::try_from(a.weeks).wrap_err("--weeks")?;
+    let scenario = ballast_demo::scenario::ScenarioConfig {
+        seed: a.seed,
+        weeks,
+        ..ballast_demo::scenario::ScenarioConfig::default()
+    };
+    if a.find_seed {
+        match ballast_demo::scenario::find_seed(scenario, a.seed, 500) {
+            Some(s) => println!("{s}"),
+            None => bail!("no seed with a round trip in {}..{}", a.seed, a.seed + 500),
+        }
+        return Ok(());
+    }
+    let report = ballast_demo::run(ballast_demo::DemoConfig {
+        rpc: a.rpc,
+        world: a.world,
+        out: a.out.clone(),
+        scenario,
+    })
+    .await
+    .wrap_err("the demo")?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!("\n{}", report.summary());
+        println!(
+            "report: {0}/report.md, {0}/report.json; chart: {0}/chart.svg",
+            a.out.display()
+        );
+    }
+    Ok(())
 }
 
 /// A provider on the first RPC URL, after checking the node's chain id; an unreachable node is retried
@@ -277,7 +349,8 @@ async fn build_runner(
     .with_routes(
         RouteBuilder::new(settings.routes.get(&adapter).copied()),
         pools,
-    ))
+    )
+    .with_chain_pools(settings.uniswap.map(|u| u.factory)))
 }
 
 /// Targets from `--targets FILE` or `--market`, if asked.

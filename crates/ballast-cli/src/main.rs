@@ -1,4 +1,5 @@
-//! `ballast`: the Ballast keeper's command line. Parses, sets up logging, hands over to [`cli::run`].
+//! `ballast`: the one command line of Ballast (keeper, status, quotes, the demo). Parses, sets up logging, hands
+//! over to [`cli::run`].
 
 mod cli;
 
