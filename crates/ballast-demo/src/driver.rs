@@ -665,7 +665,7 @@ pub async fn run(config: DemoConfig) -> Result<Report> {
             diy_gas = d.diy_swap().await?;
             baseline = d.nav().await?.0;
         }
-        if week == weeks / 2 - 6 {
+        if week == (weeks / 2).saturating_sub(6) && week > 0 {
             d.deposit(7, 30_000).await?;
         }
         if week == weeks * 2 / 3 {

@@ -11,29 +11,26 @@ use alloy::{
     sol,
     sol_types::SolCall,
 };
-use ballast_keeper::{
-    pools::read_depths,
-    settings::{PoolSpec, UniswapSettings},
-    PoolBook, VaultSnapshot,
-};
+use ballast_keeper::{pools::read_depths, settings::PoolSpec, PoolBook, VaultSnapshot};
 use serde_json::Value;
 use tokio::sync::OnceCell;
 
-use crate::support::{ballast, ballast_bin, connect, root, spawn_anvil, DEPLOYER_KEY, OTHER_KEY};
+use crate::support::{ballast, ballast_bin, connect, root, spawn_anvil, DEPLOYER_KEY};
 
 /// anvil's account 2: the demo's arbitrageur.
 const ARBITRAGEUR_KEY: &str = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
-/// anvil's account 1 (`OTHER_KEY`): the demo's keeper.
+/// anvil's account 1: the demo's keeper.
 const KEEPER: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const KEEPER_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 /// Components of the test's demo world (the demo itself runs 25).
 const COMPONENTS: usize = 5;
 /// USDC base units of liquidity per pool.
-const POOL_VALUE: u64 = 4_000_000_000_000;
+const POOL_VALUE: u64 = 20_000_000_000_000;
 
 sol! {
     #[sol(rpc)]
     interface IErc20 {
-        function balanceOf(address) external view returns (uint256);
+        function balanceOf(address owner) external view returns (uint256);
         function mint(address to, uint256 amount) external;
         function approve(address spender, uint256 amount) external returns (bool);
     }
@@ -81,7 +78,8 @@ async fn demo_world() -> DemoWorld {
             String::from_utf8_lossy(&out.stderr)
         );
         let world = ballast_demo::World::load(&file).expect("world.json");
-        let state = connect(&anvil).anvil_dump_state().await.expect("dump");
+        let p = connect(&anvil);
+        let state = p.anvil_dump_state().await.expect("dump");
         DemoWorld { state, file, world }
     })
     .await
@@ -115,9 +113,30 @@ async fn ballast_demo_runs_a_short_year_and_writes_its_report() {
     let d = demo_world().await;
     let (anvil, _p) = fresh_chain(&d).await;
     let out = tempfile::tempdir().expect("dir");
+    // The first seed whose short year starts risk-on, so the keeper invests through the real pools.
+    let seed = (1..200)
+        .find(|&seed| {
+            ballast_demo::Scenario::generate(ballast_demo::scenario::ScenarioConfig {
+                seed,
+                weeks: 4,
+                components: COMPONENTS,
+                ..ballast_demo::scenario::ScenarioConfig::default()
+            })
+            .is_ok_and(|s| s.regime_at(0).0 == ballast_strategy::Regime::RiskOn)
+        })
+        .expect("a seed starting risk-on");
     let bin = ballast_bin().await;
     let run = Command::new(bin)
-        .args(["demo", "--rpc", &anvil.endpoint(), "--weeks", "4", "--out"])
+        .args([
+            "demo",
+            "--rpc",
+            &anvil.endpoint(),
+            "--weeks",
+            "4",
+            "--seed",
+            &seed.to_string(),
+            "--out",
+        ])
         .arg(out.path())
         .arg("--world")
         .arg(&d.file)
@@ -139,7 +158,11 @@ async fn ballast_demo_runs_a_short_year_and_writes_its_report() {
     .expect("report json");
     assert_eq!(report["weeks"], 4, "{report:#}");
     let rows = report["rows"].as_array().expect("rows");
-    assert_eq!(rows.len(), 4, "one row per simulated week:\n{report:#}");
+    assert_eq!(
+        rows.len(),
+        5,
+        "week 0 (the first investment), then one row per week:\n{report:#}"
+    );
     assert!(
         report["keeper_txs"].as_u64().expect("keeper_txs") >= 3,
         "the keeper opened, traded and closed at least one epoch:\n{report:#}"
@@ -219,7 +242,6 @@ async fn pool_depths_are_read_on_chain_from_the_uniswap_pools() {
         e.to_string().contains("no Uniswap V3 pool") && e.to_string().contains("fee 500"),
         "{e}"
     );
-    let _ = UniswapSettings { factory: w.factory };
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -262,10 +284,29 @@ async fn plan_uses_the_depth_read_on_chain_not_the_config_guess() {
         .abi_encode(),
     )
     .await;
+    let keeper: Address = KEEPER.parse().expect("address");
+    assert!(
+        !p.get_balance(keeper).await.expect("balance").is_zero(),
+        "the keeper has ether on the loaded chain"
+    );
+    // Targets: 19 % in each component, 5 % cash.
+    let dir = tempfile::tempdir().expect("dir");
+    let targets = dir.path().join("targets.json");
+    let weights: serde_json::Map<String, Value> = w
+        .tokens
+        .iter()
+        .map(|t| (t.to_string(), Value::from(190_000_000_000_000_000u64)))
+        .collect();
+    std::fs::write(
+        &targets,
+        serde_json::json!({"cash": 50_000_000_000_000_000u64, "weights": weights}).to_string(),
+    )
+    .expect("targets");
+    let targets = targets.to_str().expect("utf-8 path");
     // `[pools]` guesses a depth of 10 USDC: planned from it, no buy could reach its band.
     let base = format!(
         "[chain]\nrpc_urls = [\"{}\"]\nchain_id = 31337\n[contracts]\nvault = \"{}\"\nrebalancer = \"{}\"\nqueue = \"{}\"\nadapter = \"{}\"\n\
-         [signer]\nprivate_key = \"{OTHER_KEY}\"\n[pools]\ndefault = {{ fee = {}, depth = 10 }}\n\
+         [signer]\nprivate_key = \"{KEEPER_KEY}\"\n[pools]\ndefault = {{ fee = {}, depth = 10 }}\n\
          [routes]\n\"{}\" = {{ kind = \"uniswap-v3\" }}\n",
         anvil.endpoint(),
         w.vault,
@@ -275,19 +316,46 @@ async fn plan_uses_the_depth_read_on_chain_not_the_config_guess() {
         w.fee,
         w.adapter
     );
-    let (ok, out, err) = ballast(&base, &["--json", "plan"], &[]).await;
+    let bought = |plan: &Value| -> u128 {
+        plan["trades"]
+            .as_array()
+            .expect("trades")
+            .iter()
+            .map(|t| {
+                t["value_in"]
+                    .as_str()
+                    .expect("value_in")
+                    .parse::<u128>()
+                    .expect("number")
+            })
+            .sum()
+    };
+    let (ok, out, err) = ballast(&base, &["--json", "plan", "--targets", targets], &[]).await;
+    assert!(ok, "{err}");
+    let guessed: Value = serde_json::from_str(&out).expect("plan json");
     assert!(
-        !ok && err.contains("[pools]"),
-        "with a 10 USDC guess the plan cannot reach the bands:\n{out}\n{err}"
+        bought(&guessed) < 10_000_000 && err.contains("deepen its [pools] entry"),
+        "a 10 USDC pool allows dust only, with a warning:\n{out}\n{err}"
     );
     let (ok, out, err) = ballast(
         &format!("{base}[uniswap]\nfactory = \"{}\"\n", w.factory),
-        &["--json", "plan"],
+        &["--json", "plan", "--targets", targets],
         &[],
     )
     .await;
     assert!(ok, "planned with on-chain depths:\n{out}\n{err}");
     let plan: Value = serde_json::from_str(&out).expect("plan json");
-    let trades = plan["trades"].as_array().expect("trades");
-    assert!(trades.len() >= COMPONENTS, "a buy per component: {plan:#}");
+    // 95 % of the 201,000 USDC NAV goes into the basket, read against pools of 10M USDC a side.
+    assert!(
+        bought(&plan) > 180_000_000_000 && !err.contains("deepen its [pools] entry"),
+        "the whole basket is bought:\n{out}\n{err}"
+    );
+    assert!(
+        plan["txs"]
+            .as_array()
+            .expect("txs")
+            .iter()
+            .all(|t| t["ok"] == true),
+        "every transaction simulates: {plan:#}"
+    );
 }

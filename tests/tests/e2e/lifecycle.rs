@@ -229,10 +229,10 @@ async fn the_daemon_invests_rebalances_goes_risk_off_comes_back_and_sweeps_depos
     assert_eq!(
         targets,
         vec![
-            475 * WAD / 1000,
-            285 * WAD / 1000,
-            190 * WAD / 1000,
-            50 * WAD / 1000
+            475 * (WAD / 1000),
+            285 * (WAD / 1000),
+            190 * (WAD / 1000),
+            50 * (WAD / 1000)
         ],
         "market-cap targets"
     );
@@ -264,7 +264,7 @@ async fn the_daemon_invests_rebalances_goes_risk_off_comes_back_and_sweeps_depos
     .await;
     let cash = u(&s["holdings"].as_array().expect("h").last().expect("cash")["weight_wad"]);
     assert!(
-        cash >= 99 * WAD / 100,
+        cash >= 99 * (WAD / 100),
         "risk-off holds at least 99 % cash, not {cash}:\n{s:#}"
     );
     assert!(logs().contains("regime switch"), "{}", logs());
@@ -290,7 +290,7 @@ async fn the_daemon_invests_rebalances_goes_risk_off_comes_back_and_sweeps_depos
             .expect("h")
             .last()
             .expect("cash")["weight_wad"])
-            > 40 * WAD / 100,
+            > 40 * (WAD / 100),
         "the deposit sits in cash:\n{before:#}"
     );
     let s = wait_for(&config, "the cash sweep", |s| {
@@ -298,7 +298,7 @@ async fn the_daemon_invests_rebalances_goes_risk_off_comes_back_and_sweeps_depos
     })
     .await;
     let cash = assert_in_bands(&s, "after the cash sweep");
-    assert!(cash < 10 * WAD / 100, "cash swept: {cash}");
+    assert!(cash < 10 * (WAD / 100), "cash swept: {cash}");
     assert!(logs().contains("cash sweep due"), "{}", logs());
 
     // Every trade was simulated and sent once: no epoch ran twice, no failure counted.

@@ -15,7 +15,7 @@ use tokio::sync::OnceCell;
 
 /// anvil's account 0: deployer, owner and keeper of the test world. Local chain only.
 pub const DEPLOYER_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-/// anvil's account 1: a second key.
+/// A second key (not one of anvil's development accounts: it holds no ether unless given some).
 pub const OTHER_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9b86dae88c7aef3f5f2fcd0e1fc5a0";
 
 /// Addresses of the test world.
