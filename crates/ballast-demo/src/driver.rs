@@ -4,6 +4,7 @@
 
 use std::{path::PathBuf, time::Instant};
 
+use crate::error::{Error, KeeperContext, Result};
 use alloy::{
     primitives::{keccak256, Address, Bytes, B256, U256},
     providers::{DynProvider, Provider, ProviderBuilder},
@@ -16,7 +17,6 @@ use ballast_keeper::{
     FeePolicy, Intent, Sender, SimTx, Simulator,
 };
 use ballast_strategy::{Day, Regime};
-use eyre::{bail, eyre, Result, WrapErr};
 
 use crate::{
     planner::{self, EpochView, Holding, Leg, BATCH},
@@ -143,7 +143,7 @@ impl Demo {
             .provider
             .get_block_by_number(Default::default())
             .await?
-            .ok_or_else(|| eyre!("no latest block"))?;
+            .ok_or_else(|| Error::Setup("the node has no latest block".into()))?;
         Ok(b.header.timestamp)
     }
 
@@ -166,15 +166,15 @@ impl Demo {
                 gas_limit: 25_000_000,
             }])
             .await
-            .wrap_err_with(|| format!("simulating {label}"))?;
+            .keeper_context(|| format!("simulating {label}"))?;
         let o = outcomes
             .first()
-            .ok_or_else(|| eyre!("no simulation outcome for {label}"))?;
+            .ok_or_else(|| Error::Setup(format!("no simulation outcome for {label}")))?;
         if !o.success {
-            bail!(
-                "{label} would revert: {}",
-                o.revert.clone().unwrap_or_default()
-            );
+            return Err(Error::WouldRevert {
+                label: label.to_string(),
+                reason: o.revert.clone().unwrap_or_default(),
+            });
         }
         Ok(o.gas_used * 13 / 10 + 50_000)
     }
@@ -213,7 +213,7 @@ impl Demo {
                 gas_limit,
             })
             .await
-            .wrap_err_with(|| format!("sending {label}"))?;
+            .keeper_context(|| format!("sending {label}"))?;
         self.txs.push(Tx {
             role,
             gas: sent.gas_used,
@@ -244,7 +244,8 @@ impl Demo {
     async fn post_prices(&mut self, answers: &[i128]) -> Result<()> {
         for (k, &a) in answers.iter().enumerate() {
             let input = IDemoFeed::setAnswerCall {
-                answer: alloy::primitives::I256::try_from(a)?,
+                answer: alloy::primitives::I256::try_from(a)
+                    .map_err(|_| Error::Range("feed answer"))?,
             }
             .abi_encode();
             let feed = self.world.feeds[k];
@@ -602,7 +603,10 @@ pub async fn run(config: DemoConfig) -> Result<Report> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let url = config.rpc.parse().wrap_err("rpc url")?;
+    let url = config
+        .rpc
+        .parse()
+        .map_err(|e| Error::Setup(format!("rpc url `{}`: {e}", config.rpc)))?;
     let provider = ProviderBuilder::new()
         .disable_recommended_fillers()
         .connect_http(url)
@@ -629,7 +633,9 @@ pub async fn run(config: DemoConfig) -> Result<Report> {
         users: Vec::new(),
     };
     if d.keeper.address() != d.world.keeper || d.arb.address() != d.world.arbitrageur {
-        bail!("world.json's keeper/arbitrageur are not anvil accounts 1/2");
+        return Err(Error::Setup(
+            "world.json's keeper/arbitrageur are not anvil accounts 1/2".into(),
+        ));
     }
 
     // The feeds' starting answers are the deployed prices: the history is scaled to them.
@@ -639,7 +645,7 @@ pub async fn run(config: DemoConfig) -> Result<Report> {
             .latestRoundData()
             .call()
             .await?;
-        base.push(i128::try_from(r.answer)?);
+        base.push(i128::try_from(r.answer).map_err(|_| Error::Range("feed answer"))?);
     }
 
     let mut rows = Vec::new();

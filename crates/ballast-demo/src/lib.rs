@@ -11,6 +11,7 @@
 //!   [`ballast_keeper::Simulator`] and sent with its [`ballast_keeper::Sender`], gas from receipts.
 
 pub mod driver;
+pub mod error;
 pub mod planner;
 pub mod pool;
 pub mod report;
@@ -18,6 +19,7 @@ pub mod scenario;
 pub mod world;
 
 pub use driver::{run, DemoConfig};
+pub use error::{Error, Result};
 pub use report::Report;
 
 pub use scenario::Scenario;

@@ -3,8 +3,8 @@
 
 use std::{fmt::Write as _, path::Path};
 
+use crate::error::{Error, Result};
 use ballast_strategy::{drawdowns, render_chart, Day};
-use eyre::{Result, WrapErr};
 use serde::Serialize;
 
 /// Holder counts the gas table is computed for.
@@ -281,12 +281,24 @@ impl Report {
 
     /// Writes `report.json`, `report.md` and `chart.svg` into `dir`.
     pub fn write(&self, dir: &Path, days: &[Day]) -> Result<()> {
-        std::fs::create_dir_all(dir).wrap_err_with(|| format!("creating {}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         let write = |name: &str, text: String| {
             let p = dir.join(name);
-            std::fs::write(&p, text).wrap_err_with(|| format!("writing {}", p.display()))
+            std::fs::write(&p, text).map_err(|source| Error::Io {
+                path: p.clone(),
+                source,
+            })
         };
-        write("report.json", serde_json::to_string_pretty(self)?)?;
+        write(
+            "report.json",
+            serde_json::to_string_pretty(self).map_err(|source| Error::Json {
+                path: dir.join("report.json"),
+                source,
+            })?,
+        )?;
         write("report.md", self.markdown())?;
         write("chart.svg", self.chart(days))
     }

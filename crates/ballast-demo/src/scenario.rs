@@ -2,12 +2,12 @@
 //! deployed tokens (scaled so the first demo day matches the deployed feed prices), the regime signal evaluated
 //! daily over it, target weights, and the off-chain benchmarks. Pure and deterministic.
 
+use crate::error::{strategy, Error, Result};
 use ballast_strategy::{
     compute_weights, evaluate_signal, generate_history, index_series, scores_from_caps, Day,
     GeneratorConfig, History, Reason, Regime, RegimeState, SignalConfig, SignalReading,
     TargetWeights, UniverseConfig, WeightScheme,
 };
-use eyre::{eyre, Result};
 use serde::Serialize;
 
 /// What to generate.
@@ -84,15 +84,15 @@ impl Scenario {
             days,
             ..GeneratorConfig::default()
         })
-        .map_err(|e| eyre!("generating the history: {e}"))?;
+        .map_err(|e| strategy("generating the history", e))?;
         let start = config.warmup_days;
         let assets = pick_assets(&history, config.components, start, days - 1);
         if assets.len() < config.components {
-            return Err(eyre!(
+            return Err(Error::Setup(format!(
                 "seed {}: only {} assets priced through the demo year",
                 config.seed,
                 assets.len()
-            ));
+            )));
         }
         let signal = SignalConfig::default();
         let breadth_days = signal.breadth.map(|b| b.ma_days).unwrap_or(50);
@@ -103,7 +103,7 @@ impl Scenario {
             require_token: false,
         };
         let series = index_series(&history, &universe, breadth_days)
-            .map_err(|e| eyre!("index series: {e}"))?;
+            .map_err(|e| strategy("index series", e))?;
         let mut state = RegimeState {
             regime: Regime::RiskOn,
             since: history.days()[start].plus(-365),
@@ -113,7 +113,7 @@ impl Scenario {
         for t in start..days {
             let day = history.days()[t];
             let r = evaluate_signal(&signal, &series.levels[..=t], series.breadth[t], state, day)
-                .map_err(|e| eyre!("signal on {day}: {e}"))?;
+                .map_err(|e| strategy(format!("signal on {day}"), e))?;
             if r.switched {
                 state = RegimeState {
                     regime: r.regime,
@@ -197,7 +197,7 @@ impl Scenario {
                 .map(|o| o.market_cap_usd)
                 .unwrap_or(0.0)
         });
-        let scores = scores_from_caps(caps).map_err(|e| eyre!("scores: {e}"))?;
+        let scores = scores_from_caps(caps).map_err(|e| strategy("scores", e))?;
         compute_weights(
             &scores,
             WeightScheme::CappedMarketCap {
@@ -205,7 +205,7 @@ impl Scenario {
             },
             self.config.cash_wad,
         )
-        .map_err(|e| eyre!("weights: {e}"))
+        .map_err(|e| strategy("weights", e))
     }
 
     /// Benchmark (a): holding component 0 (the BTC-like token) only, per week, starting at 1.

@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
+use crate::error::{Error, Result};
 use alloy::{primitives::Address, signers::local::PrivateKeySigner};
-use eyre::{Result, WrapErr};
 use serde::Deserialize;
 
 /// Every address of the demo world.
@@ -48,9 +48,14 @@ pub struct World {
 impl World {
     /// Reads `world.json`.
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .wrap_err_with(|| format!("reading {}", path.display()))?;
-        serde_json::from_str(&text).wrap_err_with(|| format!("parsing {}", path.display()))
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        serde_json::from_str(&text).map_err(|source| Error::Json {
+            path: path.to_path_buf(),
+            source,
+        })
     }
 }
 
@@ -74,6 +79,7 @@ pub const ANVIL_KEYS: [&str; 10] = [
 pub fn anvil_signer(i: usize) -> Result<PrivateKeySigner> {
     let key = ANVIL_KEYS
         .get(i)
-        .ok_or_else(|| eyre::eyre!("no anvil key {i}"))?;
-    key.parse().wrap_err("anvil key")
+        .ok_or_else(|| Error::Setup(format!("no anvil development key {i}")))?;
+    key.parse()
+        .map_err(|e| Error::Setup(format!("anvil development key {i}: {e}")))
 }
