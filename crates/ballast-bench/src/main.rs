@@ -308,6 +308,7 @@ async fn run(a: RunArgs) -> Result<()> {
     write(&path, &serde_json::to_string_pretty(&result)?)?;
     println!("{}", report::cycle_table(std::slice::from_ref(&result)));
     println!("{}", report::preflight_table(std::slice::from_ref(&result)));
+    println!("{}", report::step_table(std::slice::from_ref(&result)));
     println!("result: {}", path.display());
     Ok(())
 }
@@ -329,6 +330,7 @@ fn table(files: &[PathBuf]) -> Result<()> {
     }
     println!("{}", report::cycle_table(&results));
     println!("{}", report::preflight_table(&results));
+    println!("{}", report::step_table(&results));
     Ok(())
 }
 

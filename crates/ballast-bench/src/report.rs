@@ -121,7 +121,7 @@ fn thousands(x: u64) -> String {
     let s = x.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -158,14 +158,15 @@ pub(crate) fn cycle_table(results: &[BenchResult]) -> String {
 /// The pre-flight table: revm against `eth_estimateGas`, one row per (N, cycle).
 pub(crate) fn preflight_table(results: &[BenchResult]) -> String {
     let mut s = String::from(
-        "| N | cycle | txs × reps | revm pre-flight per tx (median) | `eth_estimateGas` per tx (median) | revm / estimateGas: median of per-tx ratios [min, max] | max \\|estimate − revm gas\\| / revm | max \\|revm − receipt gas\\| / receipt |\n\
-         | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+        "| N | cycle | txs × reps | revm pre-flight per tx (median) | `eth_estimateGas` per tx (median) | revm / estimateGas: median of per-tx ratios [min, max] | whole cycle: Σ revm / Σ estimateGas | max \\|estimate − revm gas\\| / revm | max \\|revm − receipt gas\\| / receipt |\n\
+         | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
     );
     for r in results {
         for c in &r.cycles {
             let m = &c.summary;
+            let total = stats::ratio(m.revm_total_ms, m.estimate_total_ms).unwrap_or(f64::NAN);
             s.push_str(&format!(
-                "| {} | {} | {} × {} | {:.1} ms | {:.1} ms | **{:.2}×** [{:.2}, {:.2}] | {:.2}% | {:.3}% |\n",
+                "| {} | {} | {} × {} | {:.1} ms | {:.1} ms | **{:.2}×** [{:.2}, {:.2}] | {:.2}× | {:.2}% | {:.3}% |\n",
                 r.components,
                 c.name,
                 c.preflight.len(),
@@ -175,9 +176,65 @@ pub(crate) fn preflight_table(results: &[BenchResult]) -> String {
                 m.median_ratio,
                 m.min_ratio,
                 m.max_ratio,
+                total,
                 m.max_rel_diff_estimate * 100.0,
                 m.max_rel_diff_receipt * 100.0,
             ));
+        }
+    }
+    s
+}
+
+/// The kind of a step label (`executeTrades(1, 9, 9 trades)` → `executeTrades`).
+pub(crate) fn step_kind(step: &str) -> &str {
+    step.split_once('(').map_or(step, |(k, _)| k)
+}
+
+/// revm against `eth_estimateGas` by kind of step, one row per (N, cycle, kind) in order of first appearance.
+pub(crate) fn step_table(results: &[BenchResult]) -> String {
+    let mut s = String::from(
+        "| N | cycle | step | txs | revm (median) | `eth_estimateGas` (median) | revm / estimateGas (median) | estimate − revm gas, % of revm [min, max] |\n\
+         | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |\n",
+    );
+    for r in results {
+        for c in &r.cycles {
+            let mut kinds: Vec<&str> = Vec::new();
+            for t in &c.preflight {
+                let k = step_kind(&t.step);
+                if !kinds.contains(&k) {
+                    kinds.push(k);
+                }
+            }
+            for k in kinds {
+                let ts: Vec<&TxTiming> = c
+                    .preflight
+                    .iter()
+                    .filter(|t| step_kind(&t.step) == k)
+                    .collect();
+                let med = |f: fn(&TxTiming) -> f64| {
+                    stats::median(&ts.iter().map(|t| f(t)).collect::<Vec<_>>()).unwrap_or(f64::NAN)
+                };
+                let diffs: Vec<f64> = ts
+                    .iter()
+                    .filter(|t| t.gas_revm > 0)
+                    .map(|t| {
+                        (t.gas_estimate as f64 - t.gas_revm as f64) / t.gas_revm as f64 * 100.0
+                    })
+                    .collect();
+                s.push_str(&format!(
+                    "| {} | {} | `{}` | {} | {:.1} ms | {:.1} ms | {:.2}× | {:.1} [{:.1}, {:.1}] |\n",
+                    r.components,
+                    c.name,
+                    k,
+                    ts.len(),
+                    med(|t| t.revm_median_ms),
+                    med(|t| t.estimate_median_ms),
+                    med(|t| t.ratio),
+                    stats::median(&diffs).unwrap_or(f64::NAN),
+                    stats::min(diffs.iter().copied()).unwrap_or(f64::NAN),
+                    stats::max(diffs.iter().copied()).unwrap_or(f64::NAN),
+                ));
+            }
         }
     }
     s
@@ -264,8 +321,14 @@ mod tests {
         assert!(c.contains(
             "| 25 | first investment | 25 | 5 | 5,608,568 | 1.50 s | 0.25 s | **1.75 s** | 1.05 s | **20.0 MiB** |"
         ));
-        let p = preflight_table(&[r]);
-        assert!(p.contains("| 25 | first investment | 3 × 1 | 30.0 ms | 10.0 ms | **2.00×** [1.00, 3.00] | 10.00% | 1.000% |"));
+        let p = preflight_table(std::slice::from_ref(&r));
+        assert!(p.contains("| 25 | first investment | 3 × 1 | 30.0 ms | 10.0 ms | **2.00×** [1.00, 3.00] | 2.00× | 10.00% | 1.000% |"));
         assert_eq!(p.lines().count(), 3);
+        let k = step_table(&[r]);
+        assert!(k.contains("| 25 | first investment | `executeTrades` | 1 | 40.0 ms | 20.0 ms | 2.00× | 2.5 [2.5, 2.5] |"));
+        assert!(k.contains("| `openEpoch` | 1 | 30.0 ms | 10.0 ms | 3.00× | 10.0 [10.0, 10.0] |"));
+        assert_eq!(k.lines().count(), 5);
+        assert_eq!(step_kind("closeEpoch(3)"), "closeEpoch");
+        assert_eq!(step_kind("unknown"), "unknown");
     }
 }
