@@ -30,8 +30,9 @@ import {MockERC20} from "../contracts/test/utils/MockERC20.sol";
 /// allow-listed. The deployer owns everything and updates the feeds; the keeper runs the rebalancer; the arbitrageur
 /// holds a large stock of every token with the router approved (it keeps pools at their feed prices). Writes every
 /// address to `target/demo/world.json`. Separate from DeployLocal, which the e2e tests use.
-/// Env: DEPLOYER_KEY, KEEPER (address), ARBITRAGEUR_KEY, COMPONENTS (default 25, at most 25), POOL_VALUE (USDC
-/// base units of liquidity per pool, default 20M USDC), WORLD_OUT (default `target/demo/world.json`; must be under
+/// Env: DEPLOYER_KEY, KEEPER (address), ARBITRAGEUR_KEY, COMPONENTS (default 25, at most 100: past the 25 named
+/// tokens, the list repeats with a numeric suffix, e.g. `WBTC2`, for the keeper benchmark), POOL_VALUE (USDC base
+/// units of liquidity per pool, default 20M USDC), WORLD_OUT (default `target/demo/world.json`; must be under
 /// `target/demo`).
 contract DemoWorld is Script {
     uint24 internal constant FEE = 3000;
@@ -63,7 +64,7 @@ contract DemoWorld is Script {
 
     function run() external returns (World memory w) {
         uint256 n = vm.envOr("COMPONENTS", uint256(25));
-        require(n > 0 && n <= 25, "COMPONENTS must be in 1..25");
+        require(n > 0 && n <= 100, "COMPONENTS must be in 1..100");
         uint256 poolValue = vm.envOr("POOL_VALUE", uint256(20_000_000e6));
         uint256 key = vm.envUint("DEPLOYER_KEY");
         uint256 arbKey = vm.envUint("ARBITRAGEUR_KEY");
@@ -254,8 +255,11 @@ contract DemoWorld is Script {
         vm.writeJson(json, vm.envOr("WORLD_OUT", OUT));
     }
 
-    /// @dev Symbols, decimals and starting USD prices (8 decimals) of a top-25-like universe.
+    /// @dev Symbols, decimals and starting USD prices (8 decimals) of a top-25-like universe; indices 25..99 repeat it
+    /// with a suffix (`WBTC2`, ..., `AAVE4`).
     function _token(uint256 i) internal pure returns (string memory symbol, uint8 dec, int256 price) {
+        uint256 round = i / 25;
+        i %= 25;
         string[25] memory symbols = [
             "WBTC",
             "WETH",
@@ -311,6 +315,7 @@ contract DemoWorld is Script {
             95e8
         ];
         uint8[5] memory decs = [uint8(8), 18, 18, 9, 6];
-        return (symbols[i], decs[i % 5], prices[i]);
+        symbol = round == 0 ? symbols[i] : string.concat(symbols[i], vm.toString(round + 1));
+        return (symbol, decs[i % 5], prices[i]);
     }
 }
