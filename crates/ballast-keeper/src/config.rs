@@ -30,6 +30,7 @@
 //! rebroadcast_secs = 24                    # resend the same bytes after this long without a receipt
 //! receipt_timeout_secs = 300               # give up on a transaction after this long
 //! fee_wait_secs = 600                      # wait at most this long for the base fee to drop under the cap
+//! poll_ms = 1000                           # how often a pending transaction's receipt is looked for
 //!
 //! [signer]
 //! keystore = "/path/to/keystore.json"      # BALLAST_KEYSTORE; password: BALLAST_KEYSTORE_PASSWORD or a prompt
@@ -157,6 +158,8 @@ pub struct GasConfig {
     pub receipt_timeout: Duration,
     /// Wait at most this long for the base fee to drop under the cap.
     pub fee_wait: Duration,
+    /// How often a pending transaction's receipt is looked for.
+    pub poll: Duration,
 }
 
 impl Config {
@@ -295,6 +298,10 @@ impl Config {
         let rebroadcast = secs(f, "gas.rebroadcast_secs", 24)?;
         let receipt_timeout = secs(f, "gas.receipt_timeout_secs", 300)?;
         let fee_wait = secs(f, "gas.fee_wait_secs", 600)?;
+        let poll = Duration::from_millis(
+            f.optional("gas.poll_ms", |v| int(v, 50, 60_000))?
+                .unwrap_or(1_000),
+        );
         let keystore = f.optional("signer.keystore", |v| {
             Ok(std::path::PathBuf::from(string(v)?))
         })?;
@@ -344,6 +351,7 @@ impl Config {
                 rebroadcast,
                 receipt_timeout,
                 fee_wait,
+                poll,
             },
             signer,
             metrics_listen,
@@ -483,6 +491,23 @@ mod tests {
         Config::from_parts(toml_text, &env)
             .expect_err("must be rejected")
             .to_string()
+    }
+
+    #[test]
+    fn receipt_polling_interval_is_configurable_within_bounds() {
+        let c = Config::from_parts(
+            &format!("{}[gas]\npoll_ms = 200\n", base()),
+            &BTreeMap::new(),
+        )
+        .expect("valid");
+        assert_eq!(c.gas.poll, Duration::from_millis(200));
+        let default = Config::from_parts(&base(), &BTreeMap::new()).expect("valid");
+        assert_eq!(default.gas.poll, Duration::from_secs(1));
+        let e = err(&format!("{}[gas]\npoll_ms = 10\n", base()), &[]);
+        assert!(
+            e.contains("gas.poll_ms") && e.contains("out of range"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -73,7 +73,7 @@ impl FeePolicy {
             receipt_timeout: c.gas.receipt_timeout,
             fee_wait: c.gas.fee_wait,
             confirmations: c.confirmations,
-            poll: Duration::from_secs(1),
+            poll: c.gas.poll,
         }
     }
 
