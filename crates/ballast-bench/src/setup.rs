@@ -9,47 +9,19 @@ use alloy::{
     sol,
     sol_types::SolCall,
 };
-use ballast_demo::{pool::sqrt_price_x96, World};
+use ballast_demo::{
+    contracts::{IDemoFeed, IDemoPool, IDemoRouter, IDemoToken},
+    pool::sqrt_price_x96,
+    World,
+};
 use ballast_keeper::bindings::IPriceSource;
 use eyre::{bail, eyre, Result, WrapErr};
 use tracing::info;
 
 sol! {
     #[sol(rpc)]
-    interface IBenchToken {
-        function mint(address to, uint256 amount) external;
-        function approve(address spender, uint256 amount) external returns (bool);
-    }
-
-    #[sol(rpc)]
     interface IBenchVault {
         function deposit(uint256 assets, address receiver) external returns (uint256 shares);
-    }
-
-    #[sol(rpc)]
-    interface IBenchFeed {
-        function setAnswer(int256 answer) external;
-        function latestRoundData() external view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound);
-    }
-
-    #[sol(rpc)]
-    interface IBenchPool {
-        function slot0() external view returns (uint160 sqrtPriceX96, int24 tick, uint16 observationIndex, uint16 observationCardinality, uint16 observationCardinalityNext, uint8 feeProtocol, bool unlocked);
-    }
-
-    #[sol(rpc)]
-    interface IBenchRouter {
-        struct ExactInputSingleParams {
-            address tokenIn;
-            address tokenOut;
-            uint24 fee;
-            address recipient;
-            uint256 deadline;
-            uint256 amountIn;
-            uint256 amountOutMinimum;
-            uint160 sqrtPriceLimitX96;
-        }
-        function exactInputSingle(ExactInputSingleParams calldata params) external payable returns (uint256 amountOut);
     }
 }
 
@@ -102,12 +74,12 @@ pub(crate) async fn deposit(
     usdc: u64,
 ) -> Result<()> {
     let assets = U256::from(usdc) * U256::from(1_000_000u64);
-    let mint = IBenchToken::mintCall {
+    let mint = IDemoToken::mintCall {
         to: depositor,
         amount: assets,
     };
     send(p, w.deployer, w.usdc, mint.abi_encode(), 200_000, "faucet").await?;
-    let approve = IBenchToken::approveCall {
+    let approve = IDemoToken::approveCall {
         spender: w.vault,
         amount: assets,
     };
@@ -164,7 +136,7 @@ pub(crate) fn weekly_move_percent(k: usize) -> i128 {
 /// Posts every feed's new answer (all of them, so none is stale after the week).
 pub(crate) async fn move_feeds(p: &DynProvider, w: &World) -> Result<()> {
     for (k, &feed) in w.feeds.iter().enumerate() {
-        let round = IBenchFeed::new(feed, p.clone())
+        let round = IDemoFeed::new(feed, p.clone())
             .latestRoundData()
             .call()
             .await
@@ -174,7 +146,7 @@ pub(crate) async fn move_feeds(p: &DynProvider, w: &World) -> Result<()> {
             .checked_mul(weekly_move_percent(k))
             .ok_or_else(|| eyre!("feed {k}: overflow"))?
             / 100;
-        let call = IBenchFeed::setAnswerCall {
+        let call = IDemoFeed::setAnswerCall {
             answer: I256::try_from(answer).map_err(|e| eyre!("feed {k}: {e}"))?,
         };
         send(p, w.deployer, feed, call.abi_encode(), 200_000, "setAnswer").await?;
@@ -195,7 +167,7 @@ pub(crate) async fn arbitrage(p: &DynProvider, w: &World) -> Result<usize> {
             .await
             .wrap_err_with(|| format!("price of component {k}"))?;
         let current = U256::from(
-            IBenchPool::new(pool, p.clone())
+            IDemoPool::new(pool, p.clone())
                 .slot0()
                 .call()
                 .await
@@ -214,8 +186,8 @@ pub(crate) async fn arbitrage(p: &DynProvider, w: &World) -> Result<usize> {
             (w.usdc, token)
         };
         let (token_in, token_out) = if zero_for_one { (t0, t1) } else { (t1, t0) };
-        let call = IBenchRouter::exactInputSingleCall {
-            params: IBenchRouter::ExactInputSingleParams {
+        let call = IDemoRouter::exactInputSingleCall {
+            params: IDemoRouter::ExactInputSingleParams {
                 tokenIn: token_in,
                 tokenOut: token_out,
                 fee: alloy::primitives::Uint::<24, 1>::from(w.fee),

@@ -4,12 +4,10 @@
 
 use std::{path::PathBuf, time::Instant};
 
-use crate::error::{Error, KeeperContext, Result};
 use alloy::{
     primitives::{keccak256, Address, Bytes, B256, U256},
     providers::{DynProvider, Provider, ProviderBuilder},
     signers::{local::PrivateKeySigner, SignerSync},
-    sol,
     sol_types::{SolCall, SolValue},
 };
 use ballast_keeper::{
@@ -19,51 +17,14 @@ use ballast_keeper::{
 use ballast_strategy::{Day, Regime};
 
 use crate::{
+    contracts::{IDemoFeed, IDemoPool, IDemoRouter, IDemoToken},
+    error::{Error, KeeperContext, Result},
     planner::{self, EpochView, Holding, Leg, BATCH},
     pool::sqrt_price_x96,
     report::{gas_table, Report, SeriesSummary, SwitchRow, WeekRow},
     scenario::{scaled_answer, Scenario, ScenarioConfig},
     world::{anvil_signer, World},
 };
-
-sol! {
-    #[sol(rpc)]
-    interface IDemoToken {
-        function mint(address to, uint256 amount) external;
-        function approve(address spender, uint256 amount) external returns (bool);
-        function balanceOf(address owner) external view returns (uint256);
-        function nonces(address owner) external view returns (uint256);
-        function DOMAIN_SEPARATOR() external view returns (bytes32);
-        function decimals() external view returns (uint8);
-        function symbol() external view returns (string);
-    }
-
-    #[sol(rpc)]
-    interface IDemoFeed {
-        function setAnswer(int256 answer) external;
-        function latestRoundData() external view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound);
-    }
-
-    #[sol(rpc)]
-    interface IDemoPool {
-        function slot0() external view returns (uint160 sqrtPriceX96, int24 tick, uint16 observationIndex, uint16 observationCardinality, uint16 observationCardinalityNext, uint8 feeProtocol, bool unlocked);
-    }
-
-    #[sol(rpc)]
-    interface IDemoRouter {
-        struct ExactInputSingleParams {
-            address tokenIn;
-            address tokenOut;
-            uint24 fee;
-            address recipient;
-            uint256 deadline;
-            uint256 amountIn;
-            uint256 amountOutMinimum;
-            uint160 sqrtPriceLimitX96;
-        }
-        function exactInputSingle(ExactInputSingleParams calldata params) external payable returns (uint256 amountOut);
-    }
-}
 
 /// How the demo runs.
 #[derive(Debug, Clone)]

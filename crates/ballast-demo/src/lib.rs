@@ -10,6 +10,7 @@
 //! - [`driver`]: the year on chain: feeds, arbitrage, deposits, epochs pre-flighted with the keeper's revm
 //!   [`ballast_keeper::Simulator`] and sent with its [`ballast_keeper::Sender`], gas from receipts.
 
+pub mod contracts;
 pub mod driver;
 pub mod error;
 pub mod planner;

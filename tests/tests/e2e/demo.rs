@@ -251,39 +251,35 @@ async fn plan_uses_the_depth_read_on_chain_not_the_config_guess() {
     let w = &d.world;
     // New cash for the keeper to invest: 200,000 USDC deposited by the deployer.
     let amount = U256::from(200_000_000_000u64);
-    send(
-        &p,
-        w.deployer,
-        w.usdc,
-        IErc20::mintCall {
-            to: w.deployer,
-            amount,
-        }
-        .abi_encode(),
-    )
-    .await;
-    send(
-        &p,
-        w.deployer,
-        w.usdc,
-        IErc20::approveCall {
-            spender: w.vault,
-            amount,
-        }
-        .abi_encode(),
-    )
-    .await;
-    send(
-        &p,
-        w.deployer,
-        w.vault,
-        IDeposit::depositCall {
-            assets: amount,
-            receiver: w.deployer,
-        }
-        .abi_encode(),
-    )
-    .await;
+    let calls = [
+        (
+            w.usdc,
+            IErc20::mintCall {
+                to: w.deployer,
+                amount,
+            }
+            .abi_encode(),
+        ),
+        (
+            w.usdc,
+            IErc20::approveCall {
+                spender: w.vault,
+                amount,
+            }
+            .abi_encode(),
+        ),
+        (
+            w.vault,
+            IDeposit::depositCall {
+                assets: amount,
+                receiver: w.deployer,
+            }
+            .abi_encode(),
+        ),
+    ];
+    for (to, input) in calls {
+        send(&p, w.deployer, to, input).await;
+    }
     let keeper: Address = KEEPER.parse().expect("address");
     assert!(
         !p.get_balance(keeper).await.expect("balance").is_zero(),
