@@ -83,7 +83,9 @@ use std::{
 };
 
 use alloy::{
+    consensus::Transaction as _,
     eips::BlockNumberOrTag,
+    network::TransactionResponse as _,
     primitives::{keccak256, Address, Bytes, TxHash, TxKind, B256, U256},
     providers::{DynProvider, Provider},
     sol_types::{SolCall, SolConstructor},
@@ -524,6 +526,10 @@ pub struct PendingStep {
     /// The address it creates, for a creation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
+    /// The latest block when it was sent: a rerun looks for it from there.
+    pub from_block: u64,
+    /// keccak256 of its input (calldata or init code), to recognise it on chain.
+    pub input_hash: B256,
 }
 
 /// `deployment.json`: every address, block and transaction, written after every step.
@@ -797,6 +803,8 @@ pub async fn deploy(spec: &Spec, out: &Path) -> Result<Outcome> {
             key: step.key.clone(),
             nonce: step.nonce,
             address: predicted,
+            from_block: p.get_block_number().await.map_err(Error::rpc)?,
+            input_hash: keccak256(&intent.input),
         });
         record.save(&record_path)?;
         info!(step = %step.key, nonce = step.nonce, "sending");
@@ -921,26 +929,74 @@ async fn verify_recorded(
             record.pending = None;
             return Ok(());
         }
-        let adopted = match pending.address {
-            Some(a) if !p.get_code_at(a).await.map_err(Error::rpc)?.is_empty() => a,
-            _ => {
-                return Err(Error::State(format!(
-                    "`{}` was sent at nonce {} and that nonce is used, but its outcome was not recorded: check the \
-                     chain, then edit `pending` in deployment.json",
-                    pending.key, pending.nonce
-                )))
-            }
+        // The nonce is used: find the transaction that used it, and adopt it if it is this step, mined successfully.
+        let latest = p.get_block_number().await.map_err(Error::rpc)?;
+        let unknown = |why: &str| {
+            Error::State(format!(
+                "`{}` was sent at nonce {} and that nonce is used, but {why}: check the chain, then edit `pending` in \
+                 deployment.json",
+                pending.key, pending.nonce
+            ))
         };
-        warn!(step = %pending.key, address = %adopted, "adopting a contract created by an interrupted run");
-        let role = pending.key.trim_end_matches(".create").to_string();
-        record.contracts.insert(role, adopted);
+        if latest.saturating_sub(pending.from_block) > 10_000 {
+            return Err(unknown("it was sent more than 10,000 blocks ago"));
+        }
+        let mut found = None;
+        for n in pending.from_block..=latest {
+            let block = p
+                .get_block_by_number(n.into())
+                .full()
+                .await
+                .map_err(Error::rpc)?
+                .ok_or_else(|| Error::State(format!("block {n} missing")))?;
+            found = block.transactions.txns().find_map(|tx| {
+                (tx.from() == deployer && tx.nonce() == pending.nonce)
+                    .then(|| (*tx.inner.tx_hash(), keccak256(tx.input())))
+            });
+            if found.is_some() {
+                break;
+            }
+        }
+        let Some((hash, input_hash)) = found else {
+            return Err(unknown(
+                "no transaction of the deployer at that nonce was found",
+            ));
+        };
+        if input_hash != pending.input_hash {
+            return Err(unknown(&format!(
+                "{hash} at that nonce is another transaction"
+            )));
+        }
+        let receipt = p
+            .get_transaction_receipt(hash)
+            .await
+            .map_err(Error::rpc)?
+            .ok_or_else(|| unknown(&format!("{hash} has no receipt")))?;
+        if !receipt.status() {
+            return Err(unknown(&format!("{hash} reverted")));
+        }
+        let address = match pending.address {
+            Some(a) if p.get_code_at(a).await.map_err(Error::rpc)?.is_empty() => {
+                return Err(unknown(&format!("{a} has no code")))
+            }
+            Some(a) => {
+                let role = pending.key.trim_end_matches(".create").to_string();
+                record.contracts.insert(role, a);
+                Some(a)
+            }
+            None => None,
+        };
+        warn!(step = %pending.key, tx = %hash, "adopting a step an interrupted run sent");
+        let block = receipt.block_number.unwrap_or_default();
+        record.first_block.get_or_insert(block);
+        record.last_block = Some(block);
         record.steps.push(StepRecord {
             key: pending.key,
-            tx: TxHash::ZERO,
-            block: 0,
+            tx: hash,
+            block,
             nonce: pending.nonce,
-            gas_used: 0,
-            address: Some(adopted),
+            gas_used: receipt.gas_used,
+            address,
         });
         record.pending = None;
     }

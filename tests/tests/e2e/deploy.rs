@@ -412,3 +412,79 @@ async fn bad_specs_fail_by_name_and_send_nothing() {
         "{err}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_interrupted_deploy_resumes_without_a_second_vault() {
+    // One block a second: the run is killed mid-way, after the vault is recorded and while a later step is in flight.
+    let anvil = spawn_anvil(&["--block-time", "1"]);
+    let p = connect(&anvil);
+    let m = market(&anvil, 2);
+    let deployer = address_of(DEPLOYER_KEY);
+    let start = p.get_transaction_count(deployer).await.expect("nonce");
+    let text = spec(
+        &anvil,
+        &m,
+        &m.tokens,
+        &[WAD / 2, WAD / 2 - WAD / 10],
+        WAD / 10,
+        "",
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec_path = dir.path().join("deploy.toml");
+    std::fs::write(&spec_path, &text).expect("write spec");
+    let record_path = dir.path().join("out/deployment.json");
+    let mut child = Command::new(ballast_bin().await)
+        .arg("deploy")
+        .arg("--spec")
+        .arg(&spec_path)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn ballast deploy");
+    let recorded_vault = loop {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            panic!("deploy ended before it could be interrupted: {status}");
+        }
+        let Ok(text) = std::fs::read_to_string(&record_path) else {
+            continue;
+        };
+        let Ok(v) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        if v["pending"]["key"]
+            .as_str()
+            .is_some_and(|k| k.starts_with("approveProbe"))
+        {
+            break addr(&v, "vault");
+        }
+    };
+    child.kill().expect("kill");
+    let _ = child.wait();
+
+    let (ok, out, err) = deploy(dir.path(), &text, true).await;
+    assert!(ok, "resume failed:\n{out}\n{err}");
+    let v: Value = serde_json::from_str(&out).expect("--json");
+    assert_eq!(
+        addr(&v["deployment"], "vault"),
+        recorded_vault,
+        "the same vault"
+    );
+    assert_eq!(v["deployment"]["complete"], true);
+    let steps = v["deployment"]["steps"].as_array().expect("steps").len() as u64;
+    let end = p.get_transaction_count(deployer).await.expect("nonce");
+    assert_eq!(
+        end - start,
+        steps,
+        "one transaction per recorded step: nothing sent twice"
+    );
+    let list = IBallastVault::new(recorded_vault, &p)
+        .components()
+        .call()
+        .await
+        .expect("components");
+    assert_eq!(list.len(), 2);
+}
