@@ -1,7 +1,11 @@
 //! Compiles the project's Solidity sources (`contracts/src`) with the project's own solc (`script/solc`, a solc-js
 //! shim; override with `BALLAST_SOLC=/path/to/solc`) and turns their ABIs into `sol!` bindings, so the keeper can
-//! never be built against stale ABIs. Only ABIs are requested from solc (no bytecode), and foundry-compilers keeps a
-//! cache in `OUT_DIR`, so an unchanged tree costs nothing and a changed one a few seconds.
+//! never be built against stale ABIs. The compiler settings are EXACTLY those of `foundry.toml` (optimizer on, 1,000
+//! runs, evm cancun, no via-IR, default metadata), so the bytecode `ballast deploy` sends is the bytecode the forge
+//! tests ran. Creation and runtime bytecode are requested only for the deployable contracts ([`DEPLOYABLE`]: solc
+//! generates code only for contracts whose bytecode is asked for); everything else is ABI only. The build fails if
+//! the vault's runtime code exceeds the EIP-170 limit (24,576 bytes). foundry-compilers keeps a cache in `OUT_DIR`, so
+//! an unchanged tree costs nothing.
 
 use std::{
     collections::BTreeMap,
@@ -10,7 +14,9 @@ use std::{
 };
 
 use foundry_compilers::{
-    artifacts::{output_selection::OutputSelection, EvmVersion, Remapping},
+    artifacts::{
+        output_selection::OutputSelection, BytecodeHash, EvmVersion, Remapping, SettingsMetadata,
+    },
     solc::{Solc, SolcCompiler, SolcSettings},
     ProjectBuilder, ProjectPathsConfig,
 };
@@ -22,7 +28,20 @@ const BOUND: &[&str] = &[
     "IRedemptionQueue",
     "IPriceSource",
     "IERC20Metadata",
+    "IAggregatorV3",
 ];
+
+/// Contracts `ballast deploy` creates: bound with their creation bytecode (`BYTECODE`, `DEPLOYED_BYTECODE`).
+const DEPLOYABLE: &[&str] = &[
+    "BallastVault",
+    "BallastRebalancer",
+    "RedemptionQueue",
+    "ChainlinkPriceSource",
+    "UniswapV3Adapter",
+];
+
+/// EIP-170: the largest runtime code a contract may have.
+const MAX_CODE_SIZE: usize = 24_576;
 
 fn main() {
     if let Err(e) = run() {
@@ -62,10 +81,27 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             ),
         })
         .build_with_root(&root);
+    // foundry.toml: optimizer = true, optimizer_runs = 1_000, evm_version = "cancun", via_ir = false (and forge's
+    // default metadata: ipfs hash, CBOR appended).
     let mut settings = SolcSettings::default();
+    let mut per_contract = BTreeMap::from([("*".to_string(), vec!["abi".to_string()])]);
+    for name in DEPLOYABLE {
+        per_contract.insert(
+            name.to_string(),
+            vec![
+                "abi".to_string(),
+                "evm.bytecode.object".to_string(),
+                "evm.deployedBytecode.object".to_string(),
+            ],
+        );
+    }
     settings.settings.output_selection =
-        OutputSelection::common_output_selection(["abi".to_string()]);
+        OutputSelection::from(BTreeMap::from([("*".to_string(), per_contract)]));
     settings.settings.evm_version = Some(EvmVersion::Cancun);
+    settings.settings.optimizer.enabled = Some(true);
+    settings.settings.optimizer.runs = Some(1_000);
+    settings.settings.via_ir = Some(false);
+    settings.settings.metadata = Some(SettingsMetadata::new(BytecodeHash::Ipfs, true));
     let project = ProjectBuilder::<SolcCompiler>::default()
         .paths(paths)
         .settings(settings)
@@ -87,13 +123,46 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 .entry(error.signature())
                 .or_insert(serde_json::to_value(error)?);
         }
-        if BOUND.contains(&id.name.as_str()) && !bound.contains_key(&id.name) {
-            let path = abi_dir.join(format!("{}.json", id.name));
+        let name = id.name.as_str();
+        if bound.contains_key(name) {
+            continue;
+        }
+        if BOUND.contains(&name) {
+            let path = abi_dir.join(format!("{name}.json"));
             fs::write(&path, serde_json::to_string_pretty(&abi)?)?;
-            bound.insert(id.name.clone(), path);
+            bound.insert(name.to_string(), path);
+        } else if DEPLOYABLE.contains(&name) {
+            let hex_of = |b: Option<&foundry_compilers::artifacts::BytecodeObject>| {
+                b.and_then(|o| o.as_bytes())
+                    .filter(|b| !b.is_empty())
+                    .map(|b| format!("0x{}", hex(b)))
+                    .ok_or_else(|| {
+                        format!("no bytecode for {name} in the compiler output (unlinked?)")
+                    })
+            };
+            let creation = hex_of(artifact.bytecode.as_ref().map(|b| &b.object))?;
+            let runtime = hex_of(
+                artifact
+                    .deployed_bytecode
+                    .as_ref()
+                    .and_then(|d| d.bytecode.as_ref())
+                    .map(|b| &b.object),
+            )?;
+            let size = (runtime.len() - 2) / 2;
+            if name == "BallastVault" && size > MAX_CODE_SIZE {
+                return Err(format!(
+                    "BallastVault's runtime code is {size} bytes, above the EIP-170 limit of {MAX_CODE_SIZE}: \
+                     it could not be deployed"
+                )
+                .into());
+            }
+            let path = abi_dir.join(format!("{name}.json"));
+            let json = serde_json::json!({ "abi": abi, "bytecode": creation, "deployedBytecode": runtime });
+            fs::write(&path, serde_json::to_string(&json)?)?;
+            bound.insert(name.to_string(), path);
         }
     }
-    for name in BOUND {
+    for name in BOUND.iter().chain(DEPLOYABLE) {
         if !bound.contains_key(*name) {
             return Err(format!("contract {name} not found in the compiler output").into());
         }
@@ -108,6 +177,25 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// `BallastVault` → `ballast_vault`.
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+        let prev_lower = i > 0 && chars[i - 1].is_lowercase();
+        if c.is_uppercase() && i > 0 && (prev_lower || next_lower) {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn write_bindings(
     path: &Path,
     bound: &BTreeMap<String, PathBuf>,
@@ -117,10 +205,20 @@ fn write_bindings(
         "// @generated by ballast-keeper's build.rs from contracts/src. Do not edit.\n",
     );
     for (name, abi) in bound {
-        code.push_str(&format!(
+        let binding = format!(
             "alloy::sol!(\n    #[sol(rpc, all_derives)]\n    {name},\n    {:?}\n);\n",
             abi.display().to_string()
-        ));
+        );
+        if DEPLOYABLE.contains(&name.as_str()) {
+            // A contract's ABI redeclares its interfaces' structs (`IBallastVault.ComponentView`): a module each.
+            code.push_str(&format!(
+                "/// `{name}` with its creation bytecode (`BYTECODE`, `deploy_builder`), compiled as foundry.toml says.\n\
+                 pub mod {} {{\n{binding}}}\n",
+                snake(name)
+            ));
+        } else {
+            code.push_str(&binding);
+        }
     }
     code.push_str(&format!(
         "/// Every custom error declared by the compiled contracts (JSON ABI items).\n\

@@ -62,6 +62,22 @@ enum Command {
     /// The local showcase: a simulated year of weekly epochs on a world deployed by `script/DemoWorld.s.sol`
     /// (`./script/demo.sh` starts anvil, deploys it and runs this). Needs no config file.
     Demo(DemoArgs),
+    /// Deploys the production stack (price source, vault, rebalancer, queue, Uniswap V3 adapter) onto existing
+    /// tokens and feeds from a spec (`script/deploy.example.toml`), wires and hands it over, and writes
+    /// `OUT/deployment.json` and a ready `OUT/keeper.toml`. Restartable: a rerun does only what is left. Needs no
+    /// config file.
+    Deploy(DeployArgs),
+}
+
+/// `ballast deploy`.
+#[derive(Debug, clap::Args)]
+struct DeployArgs {
+    /// The deploy spec (TOML; see `script/deploy.example.toml`).
+    #[arg(long)]
+    spec: PathBuf,
+    /// Where `deployment.json` (the restartable record) and `keeper.toml` go.
+    #[arg(long, default_value = "deployment")]
+    out: PathBuf,
 }
 
 /// The commands that read the configuration.
@@ -141,6 +157,7 @@ enum QuoteCommand {
 pub(crate) async fn run(args: Args) -> eyre::Result<()> {
     let command = match args.command {
         Command::Demo(a) => return demo(a, args.json).await,
+        Command::Deploy(a) => return deploy(a, args.json).await,
         Command::Keeper(c) => c,
     };
     let config = Config::load(args.config.as_deref()).wrap_err("loading the configuration")?;
@@ -168,6 +185,16 @@ pub(crate) async fn run(args: Args) -> eyre::Result<()> {
             what: QuoteCommand::Deposit { amount, from },
         } => quote_deposit(&config, args.json, &amount, from).await,
     }
+}
+
+/// `ballast deploy`: the stack from a spec, then the summary.
+async fn deploy(a: DeployArgs, json: bool) -> eyre::Result<()> {
+    let spec = ballast_keeper::deploy::Spec::load(&a.spec)
+        .wrap_err_with(|| format!("reading the deploy spec {}", a.spec.display()))?;
+    let outcome = ballast_keeper::deploy::deploy(&spec, &a.out)
+        .await
+        .wrap_err("ballast deploy")?;
+    print(json, &outcome)
 }
 
 /// `ballast demo`: the year, then the report's summary.

@@ -306,26 +306,8 @@ impl Config {
             Ok(std::path::PathBuf::from(string(v)?))
         })?;
         let raw = f.optional("signer.private_key", |v| Ok(Secret::new(string(v)?)))?;
-        let signer = match (keystore, raw) {
-            (Some(_), Some(_)) => {
-                return Err(f.error(
-                    "signer.private_key",
-                    "give either signer.keystore or signer.private_key",
-                ))
-            }
-            (Some(path), None) => Some(KeySource::Keystore(path)),
-            (None, Some(_)) if chain_id != ANVIL_CHAIN_ID => {
-                return Err(f.error(
-                    "signer.private_key",
-                    &format!(
-                        "a raw private key is accepted only on anvil (chain id {ANVIL_CHAIN_ID}); \
-                         chain id is {chain_id}: use signer.keystore"
-                    ),
-                ))
-            }
-            (None, Some(key)) => Some(KeySource::Raw(key)),
-            (None, None) => None,
-        };
+        let signer = signer_source(keystore, raw, chain_id)
+            .map_err(|reason| f.error("signer.private_key", &reason))?;
         let metrics_listen = f.optional("metrics.listen", |v| {
             string(v)?
                 .parse::<SocketAddr>()
@@ -364,6 +346,26 @@ impl Config {
     pub fn require_rebalancer(&self) -> Result<Address> {
         self.rebalancer
             .ok_or_else(|| Error::config("contracts.rebalancer", "required for this command"))
+    }
+}
+
+/// The signing key `[signer]` describes: `keystore` (a path) or `private_key`, never both, and a raw key only on anvil
+/// (chain id [`ANVIL_CHAIN_ID`]). The error is the reason, about `signer.private_key`. Shared by the keeper's config
+/// and `ballast deploy`'s spec.
+pub fn signer_source(
+    keystore: Option<std::path::PathBuf>,
+    private_key: Option<Secret>,
+    chain_id: u64,
+) -> std::result::Result<Option<KeySource>, String> {
+    match (keystore, private_key) {
+        (Some(_), Some(_)) => Err("give either signer.keystore or signer.private_key".into()),
+        (Some(path), None) => Ok(Some(KeySource::Keystore(path))),
+        (None, Some(_)) if chain_id != ANVIL_CHAIN_ID => Err(format!(
+            "a raw private key is accepted only on anvil (chain id {ANVIL_CHAIN_ID}); \
+             chain id is {chain_id}: use signer.keystore"
+        )),
+        (None, Some(key)) => Ok(Some(KeySource::Raw(key))),
+        (None, None) => Ok(None),
     }
 }
 

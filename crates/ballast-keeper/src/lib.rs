@@ -18,12 +18,14 @@
 //! - [`regime`]: the daily regime check.
 //! - [`runner`]: one idempotent, resumable rebalancing run.
 //! - [`daemon`]: the `run` loop (weekly rebalance, daily regime check, cash sweeps) on a [`daemon::Clock`].
+//! - [`deploy`]: `ballast deploy`, the production stack from a spec, restartable.
 //! - [`metrics`] / [`telemetry`]: Prometheus metrics, `/health`, tracing.
 
 pub mod bindings;
 pub mod chain;
 pub mod config;
 pub mod daemon;
+pub mod deploy;
 mod error;
 pub mod keys;
 pub mod market;

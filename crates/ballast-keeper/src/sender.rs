@@ -309,14 +309,20 @@ impl Sender {
         }
     }
 
-    fn sign(&self, intent: &Intent, nonce: u64, fees: (u128, u128)) -> Result<Signed> {
+    fn sign(
+        &self,
+        intent: &Intent,
+        kind: TxKind,
+        nonce: u64,
+        fees: (u128, u128),
+    ) -> Result<Signed> {
         let mut tx = TxEip1559 {
             chain_id: self.chain_id,
             nonce,
             gas_limit: intent.gas_limit,
             max_fee_per_gas: fees.0,
             max_priority_fee_per_gas: fees.1,
-            to: TxKind::Call(intent.to),
+            to: kind,
             value: U256::ZERO,
             access_list: Default::default(),
             input: intent.input.clone(),
@@ -373,8 +379,19 @@ impl Sender {
 
     /// Sends `intent` as one transaction and waits until it is confirmed (see the module docs).
     pub async fn send(&self, intent: &Intent) -> Result<SentTx> {
+        self.send_kind(intent, TxKind::Call(intent.to)).await
+    }
+
+    /// Sends `intent` as a contract creation (`intent.input` is the init code; `intent.to` is ignored), with the
+    /// same nonce, fee and receipt handling as [`Sender::send`]. The contract's address is
+    /// `self.address().create(sent.nonce)`.
+    pub async fn send_create(&self, intent: &Intent) -> Result<SentTx> {
+        self.send_kind(intent, TxKind::Create).await
+    }
+
+    async fn send_kind(&self, intent: &Intent, kind: TxKind) -> Result<SentTx> {
         let nonce = self.next_nonce().await?;
-        let mut current = self.sign(intent, nonce, self.fees_under_cap().await?)?;
+        let mut current = self.sign(intent, kind, nonce, self.fees_under_cap().await?)?;
         let mut hashes = vec![current.hash];
         let (mut replacements, mut rebroadcasts) = (0u32, 0u32);
         info!(label = %intent.label, nonce, hash = %current.hash, max_fee = current.fees.0, "sending");
@@ -387,7 +404,7 @@ impl Sender {
                     .policy
                     .bump(current.fees)
                     .ok_or_else(|| Error::Refused("underpriced at the fee cap".into()))?;
-                current = self.sign(intent, nonce, fees)?;
+                current = self.sign(intent, kind, nonce, fees)?;
                 hashes.push(current.hash);
                 replacements += 1;
                 self.broadcast(&current.raw).await?;
@@ -456,7 +473,7 @@ impl Sender {
                 };
                 match bumped {
                     Some(fees) => {
-                        current = self.sign(intent, nonce, fees)?;
+                        current = self.sign(intent, kind, nonce, fees)?;
                         hashes.push(current.hash);
                         replacements += 1;
                         self.count(|m| &m.txs_replaced);

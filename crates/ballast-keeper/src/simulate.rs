@@ -114,6 +114,17 @@ impl Simulator {
 
     /// Runs `txs` in order on a fork of the latest block, each on the state the previous left.
     pub async fn simulate(&self, txs: Vec<SimTx>) -> Result<(SimBlock, Vec<SimOutcome>)> {
+        self.simulate_kinds(txs.into_iter().map(|t| (TxKind::Call(t.to), t)).collect())
+            .await
+    }
+
+    /// As [`Simulator::simulate`], each transaction with its kind: `TxKind::Create` runs `input` as init code (the
+    /// `SimTx`'s `to` is then ignored) at the address the sender's nonce in the forked state gives, as on chain; a
+    /// successful creation's `output` is the deployed code.
+    pub async fn simulate_kinds(
+        &self,
+        txs: Vec<(TxKind, SimTx)>,
+    ) -> Result<(SimBlock, Vec<SimOutcome>)> {
         let (sim, beneficiary, prevrandao, excess_blob_gas) = self.next_block().await?;
         let provider = self.provider.clone();
         let chain_id = self.chain_id;
@@ -172,7 +183,7 @@ fn run(
     beneficiary: Address,
     prevrandao: B256,
     excess_blob_gas: Option<u64>,
-    txs: Vec<SimTx>,
+    txs: Vec<(TxKind, SimTx)>,
 ) -> Result<Vec<ExecutionResult>> {
     let alloy_db = AlloyDB::<Ethereum, DynProvider>::new(provider, BlockId::number(sim.parent));
     let db: ForkDb = CacheDB::new(
@@ -198,10 +209,10 @@ fn run(
         })
         .build_mainnet();
     let mut out = Vec::with_capacity(txs.len());
-    for tx in txs {
+    for (kind, tx) in txs {
         let env = TxEnv::builder()
             .caller(tx.from)
-            .kind(TxKind::Call(tx.to))
+            .kind(kind)
             .data(tx.input)
             .value(tx.value)
             .gas_limit(tx.gas_limit)

@@ -4,6 +4,7 @@
 
 mod cli;
 mod demo;
+mod deploy;
 mod keeper;
 mod lifecycle;
 mod once;

@@ -37,11 +37,11 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn tool(name: &str) -> PathBuf {
+pub fn tool(name: &str) -> PathBuf {
     root().join("node_modules/.bin").join(name)
 }
 
-fn run(cmd: &mut Command) -> Output {
+pub fn run(cmd: &mut Command) -> Output {
     let out = cmd
         .output()
         .unwrap_or_else(|e| panic!("running {cmd:?}: {e}"));
@@ -55,7 +55,7 @@ fn run(cmd: &mut Command) -> Output {
 }
 
 /// `name 0x…` lines of a forge script's logs.
-fn logged(out: &Output, name: &str) -> Address {
+pub fn logged(out: &Output, name: &str) -> Address {
     let text = String::from_utf8_lossy(&out.stdout);
     text.lines()
         .filter_map(|l| l.trim().strip_prefix(&format!("{name} ")))
