@@ -15,7 +15,9 @@ import {IAggregatorV3} from "../interfaces/IAggregatorV3.sol";
 /// answer is checked: positive, round complete (`answeredInRound >= roundId`), not from the future, and younger than
 /// the feed's heartbeat. A failed check reverts with an error naming the feed (in `price`) or gives 0 for that token
 /// (in `prices`, which reads each feed with a fixed gas allowance, `FEED_GAS`, and copies only the five words it needs,
-/// so that a broken, gas-burning or return-bombing feed spoils only its own token's price).
+/// so that a broken, gas-burning or return-bombing feed spoils only its own token's price). `price` reads a token's
+/// configuration from storage (`feeds`); `prices` reads it by key from code (`feedTable`, a data contract rewritten on
+/// every configuration change), which is far cheaper per key than a cold storage slot.
 contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     /// @notice Per-token configuration, one storage slot.
     /// @param feed The token/USD feed.
@@ -49,6 +51,12 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     error InvalidDecimals(address token, uint8 tokenDecimals, uint8 feedDecimals);
     /// @notice A zero address was given.
     error ZeroAddress();
+    /// @notice A new token would need key `MAX_KEYS`, beyond what one feed table holds.
+    error TooManyKeys(uint256 max);
+    /// @notice Deploying the new feed table failed (the transaction ran short of gas).
+    error FeedTableWriteFailed();
+    /// @notice `tokens`, `feeds` and `heartbeats` given to `setFeeds` differ in length.
+    error LengthMismatch();
     /// @notice `prices` was left with `left` gas, less than the `needed` to read a feed with its full allowance.
     error InsufficientGasForFeed(uint256 left, uint256 needed);
 
@@ -56,6 +64,9 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     event FeedSet(address indexed token, address indexed feed, uint32 heartbeat);
     /// @notice `token`'s feed was removed.
     event FeedRemoved(address indexed token);
+    /// @notice `prices` now reads its feed configurations from the data contract `table`, which holds `keys` entries.
+    /// Emitted on every configuration change, after its `FeedSet` or `FeedRemoved` events.
+    event FeedTableSet(address indexed table, uint256 keys);
 
     /// @inheritdoc IPriceSource
     address public immutable quoteAsset;
@@ -66,14 +77,23 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     uint8 internal immutable _quoteDecimals;
     uint8 internal immutable _quoteFeedDecimals;
 
+    /// @notice The configuration of each token, read by `price` (one slot per token).
     mapping(address token => FeedConfig) public feeds;
-    /// @dev The configuration of the token with a given key (a copy of `feeds[token]`, so that `prices` reads one slot
-    /// per key and `price` one slot per token).
-    mapping(uint256 key => FeedConfig) internal _keyed;
+    /// @notice The feed table read by `prices`: a data contract whose runtime code is one STOP byte (0x00, so that
+    /// calling it does nothing) followed by one `ENTRY_SIZE`-byte entry per key, in key order, each `feed` (20 bytes),
+    /// `heartbeat` (4 bytes, big-endian) and `scaleExp` (1 byte); an all-zero entry is a removed feed. Zero before the
+    /// first `setFeed`. Data contracts are immutable: every change writes a new one (see `setFeed`).
+    address public feedTable;
+    /// @notice Keys given so far (the number of entries in `feedTable`): the next token configured gets this one.
+    /// Shares its slot with `feedTable`, so `prices` reads one storage slot per call.
+    uint96 public keyCount;
     /// @dev One plus the key of a token (zero: never configured).
     mapping(address token => uint256) internal _keyPlusOne;
-    /// @dev Keys given so far: the next token configured gets this one.
-    uint256 internal _keyCount;
+
+    /// @notice Bytes per key in `feedTable`.
+    uint256 public constant ENTRY_SIZE = 25;
+    /// @notice Most keys a hub gives: its feed table must fit in one contract's code (EIP-170, 24,576 bytes).
+    uint256 public constant MAX_KEYS = (24_576 - 1) / ENTRY_SIZE;
 
     constructor(address owner_, address quoteAsset_, IAggregatorV3 quoteFeed_, uint32 quoteHeartbeat_) Ownable(owner_) {
         if (quoteAsset_ == address(0)) revert ZeroAddress();
@@ -88,30 +108,51 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     }
 
     /// @notice Prices `token` with `feed` (token/USD), accepting answers up to `heartbeat` seconds old. Owner only.
+    /// @dev A token keeps its key through every later `setFeed` and `removeFeed`. Gas: besides the token's storage,
+    /// every call deploys a new feed table (`feedTable`), so it costs about 200 gas per byte of the table, i.e. about
+    /// 5,000 gas per configured key (about 0.6M gas at 100 keys; see `snapshots/ChainlinkPriceSource.json`). To
+    /// configure many tokens at once, `setFeeds` writes the table once.
     function setFeed(address token, IAggregatorV3 feed, uint32 heartbeat) external onlyOwner {
-        if (token == address(0) || address(feed) == address(0)) revert ZeroAddress();
-        _checkHeartbeat(heartbeat);
-        uint8 tokenDecimals = IERC20Metadata(token).decimals();
-        uint8 feedDecimals = feed.decimals();
-        // price36 = answer / 10^fd * 10^qd / 10^td * 1e36 / (quoteAnswer / 10^qfd)
-        //         = answer * 10^(36 + qd + qfd - fd - td) / quoteAnswer
-        int256 exp = 36 + int256(uint256(_quoteDecimals)) + int256(uint256(_quoteFeedDecimals))
-            - int256(uint256(feedDecimals)) - int256(uint256(tokenDecimals));
-        if (exp < 0 || exp > 77) revert InvalidDecimals(token, tokenDecimals, feedDecimals);
-        FeedConfig memory c = FeedConfig({feed: feed, heartbeat: heartbeat, scaleExp: uint8(uint256(exp))});
-        feeds[token] = c;
-        uint256 keyPlusOne = _keyPlusOne[token];
-        if (keyPlusOne == 0) _keyPlusOne[token] = keyPlusOne = ++_keyCount;
-        _keyed[keyPlusOne - 1] = c;
-        emit FeedSet(token, address(feed), heartbeat);
+        uint256 count = keyCount;
+        uint256 table = _loadTable(count + 1);
+        count = _setFeed(table, count, token, feed, heartbeat);
+        _storeTable(table, count);
     }
 
-    /// @notice Stops pricing `token`. Owner only.
+    /// @notice `setFeed(tokens[i], feeds_[i], heartbeats[i])` for every `i`, in order, writing the feed table once.
+    /// Owner only.
+    function setFeeds(address[] calldata tokens, IAggregatorV3[] calldata feeds_, uint32[] calldata heartbeats)
+        external
+        onlyOwner
+    {
+        uint256 n = tokens.length;
+        if (feeds_.length != n || heartbeats.length != n) revert LengthMismatch();
+        uint256 count = keyCount;
+        uint256 table = _loadTable(count + n);
+        for (uint256 i; i < n; ++i) {
+            count = _setFeed(table, count, tokens[i], feeds_[i], heartbeats[i]);
+        }
+        _storeTable(table, count);
+    }
+
+    /// @notice Stops pricing `token` (its key stays its own, with an all-zero table entry). Owner only.
+    /// @dev Writes a new feed table, at the gas cost described in `setFeed`.
     function removeFeed(address token) external onlyOwner {
         if (address(feeds[token].feed) == address(0)) revert TokenNotConfigured(token);
         delete feeds[token];
-        delete _keyed[_keyPlusOne[token] - 1];
+        uint256 count = keyCount;
+        uint256 table = _loadTable(count);
+        _putEntry(table, _keyPlusOne[token] - 1, 0);
         emit FeedRemoved(token);
+        _storeTable(table, count);
+    }
+
+    /// @notice The configuration `prices` uses for `key`, read from `feedTable` (all zero: removed or unknown key).
+    function keyedFeed(uint256 key) external view returns (FeedConfig memory c) {
+        uint256 e = _entry(feedTable, keyCount, key);
+        c.feed = IAggregatorV3(address(uint160(e >> 40)));
+        c.heartbeat = uint32(e >> 8);
+        c.scaleExp = uint8(e);
     }
 
     /// @inheritdoc IPriceSource
@@ -122,15 +163,20 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     }
 
     /// @inheritdoc IPriceSource
-    /// @dev Reads the quote feed once for the whole batch; if it is unavailable, every price is 0. Each token's feed
-    /// is read as in `_tryRead` (inlined here: this loop runs for every component on every vault entry and exit).
+    /// @dev Reads the quote feed once for the whole batch; if it is unavailable, every price is 0. Each key's
+    /// configuration is copied out of the code of `feedTable` (one `EXTCODECOPY` of 25 bytes: 2,600 gas for the first
+    /// key of a transaction, when the table's account is cold, about 110 after), not read from storage (a cold slot
+    /// per key, 2,100 gas). Each token's feed is read as in `_tryRead` (inlined here: this loop runs for every
+    /// component on every vault entry and exit).
     function prices(uint256[] calldata keys) external view returns (uint256[] memory out) {
         uint256 n = keys.length;
         out = new uint256[](n);
         uint256 quote = address(quoteFeed) == address(0) ? 1 : _tryRead(quoteFeed, quoteHeartbeat);
         if (quote == 0) return out;
         uint256 needed = FEED_GAS + FEED_GAS / 63 + 2000;
-        uint256 m; // scratch for the five words of `latestRoundData`, past `out`
+        address table = feedTable;
+        uint256 count = keyCount;
+        uint256 m; // scratch for the table entry, then the five words of `latestRoundData`, past `out`
         assembly ("memory-safe") {
             m := mload(0x40)
             mstore(0x40, add(m, 0xa0))
@@ -140,10 +186,14 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
             uint256 answer;
             uint256 scaleExp;
             assembly ("memory-safe") {
-                mstore(0, calldataload(add(keys.offset, shl(5, i))))
-                mstore(0x20, _keyed.slot)
-                let c := sload(keccak256(0, 0x40))
-                let feed := and(c, 0xffffffffffffffffffffffffffffffffffffffff)
+                let key := calldataload(add(keys.offset, shl(5, i)))
+                let c := 0
+                // An unknown key (at or past `keyCount`, also any key whose table offset would overflow) has no feed.
+                if lt(key, count) {
+                    extcodecopy(table, m, add(1, mul(key, ENTRY_SIZE)), ENTRY_SIZE)
+                    c := shr(56, mload(m)) // feed (bits 40..199) | heartbeat (8..39) | scaleExp (0..7)
+                }
+                let feed := shr(40, c)
                 if feed {
                     mstore(m, shl(224, 0xfeaf968c)) // latestRoundData()
                     let ok := staticcall(FEED_GAS, feed, m, 0x04, m, 0xa0)
@@ -157,9 +207,9 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
                     ok := and(ok, and(lt(roundId, shl(80, 1)), lt(answeredInRound, shl(80, 1))))
                     ok := and(ok, iszero(lt(answeredInRound, roundId)))
                     ok := and(ok, and(iszero(iszero(updatedAt)), iszero(gt(updatedAt, timestamp()))))
-                    ok := and(ok, iszero(gt(sub(timestamp(), updatedAt), and(shr(160, c), 0xffffffff))))
+                    ok := and(ok, iszero(gt(sub(timestamp(), updatedAt), and(shr(8, c), 0xffffffff))))
                     answer := mul(answer, ok)
-                    scaleExp := and(shr(192, c), 0xff)
+                    scaleExp := and(c, 0xff)
                 }
             }
             if (answer != 0) {
@@ -181,6 +231,81 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
         uint256 answer = _read(c.feed, c.heartbeat);
         uint256 quote = address(quoteFeed) == address(0) ? 1 : _read(quoteFeed, quoteHeartbeat);
         return _scale(answer, c.scaleExp, quote, false);
+    }
+
+    /// @dev Configures `token` (its checks, `feeds`, a new key if it has none) and writes its entry into the table being
+    /// built at `table` (see `_loadTable`); returns the new key count.
+    function _setFeed(uint256 table, uint256 count, address token, IAggregatorV3 feed, uint32 heartbeat)
+        internal
+        returns (uint256)
+    {
+        if (token == address(0) || address(feed) == address(0)) revert ZeroAddress();
+        _checkHeartbeat(heartbeat);
+        uint8 tokenDecimals = IERC20Metadata(token).decimals();
+        uint8 feedDecimals = feed.decimals();
+        // price36 = answer / 10^fd * 10^qd / 10^td * 1e36 / (quoteAnswer / 10^qfd)
+        //         = answer * 10^(36 + qd + qfd - fd - td) / quoteAnswer
+        int256 exp = 36 + int256(uint256(_quoteDecimals)) + int256(uint256(_quoteFeedDecimals))
+            - int256(uint256(feedDecimals)) - int256(uint256(tokenDecimals));
+        if (exp < 0 || exp > 77) revert InvalidDecimals(token, tokenDecimals, feedDecimals);
+        feeds[token] = FeedConfig({feed: feed, heartbeat: heartbeat, scaleExp: uint8(uint256(exp))});
+        uint256 keyPlusOne = _keyPlusOne[token];
+        if (keyPlusOne == 0) {
+            if (count >= MAX_KEYS) revert TooManyKeys(MAX_KEYS);
+            _keyPlusOne[token] = keyPlusOne = ++count;
+        }
+        _putEntry(table, keyPlusOne - 1, uint256(uint160(address(feed))) << 40 | uint256(heartbeat) << 8 | uint256(exp));
+        emit FeedSet(token, address(feed), heartbeat);
+        return count;
+    }
+
+    /// @dev Allocates, in memory, the creation code of a feed table of up to `maxKeys` keys, and copies the current
+    /// table's entries into it (every byte past them zero). Returns the pointer to the creation code: a 10-byte
+    /// header (completed by `_storeTable`) that returns the code following it, then the table's code.
+    function _loadTable(uint256 maxKeys) internal view returns (uint256 p) {
+        address old = feedTable;
+        assembly ("memory-safe") {
+            p := mload(0x40)
+            let size := add(1, mul(maxKeys, ENTRY_SIZE))
+            // Copying past the end of the old code (or from an account without code) writes zeros.
+            extcodecopy(old, add(p, 10), 0, size)
+            // 32 bytes of slack: `_putEntry` writes whole words.
+            mstore(0x40, add(add(p, 42), size))
+        }
+    }
+
+    /// @dev Writes the 25-byte `entry` (`feed << 40 | heartbeat << 8 | scaleExp`) of `key` into the table at `p`.
+    function _putEntry(uint256 p, uint256 key, uint256 entry) internal pure {
+        assembly ("memory-safe") {
+            let at := add(p, add(11, mul(key, ENTRY_SIZE)))
+            mstore(at, or(shl(56, entry), and(mload(at), 0xffffffffffffff)))
+        }
+    }
+
+    /// @dev Deploys the table at `p` (with `count` keys) as a new data contract and points `prices` at it.
+    function _storeTable(uint256 p, uint256 count) internal {
+        address table;
+        assembly ("memory-safe") {
+            let size := add(1, mul(count, ENTRY_SIZE))
+            // PUSH2 size, DUP1, PUSH1 10, RETURNDATASIZE, CODECOPY, RETURNDATASIZE, RETURN: returns the `size` bytes
+            // after these 10 as the new contract's code.
+            let header := or(shl(248, 0x61), or(shl(232, size), shl(176, 0x80600a3d393df3)))
+            mstore(p, or(header, and(mload(p), shr(80, not(0)))))
+            table := create(0, p, add(10, size))
+        }
+        if (table == address(0)) revert FeedTableWriteFailed();
+        (feedTable, keyCount) = (table, uint96(count));
+        emit FeedTableSet(table, count);
+    }
+
+    /// @dev The 25-byte entry of `key` in `table` (which has `count` keys), right-aligned; 0 for an unknown key.
+    function _entry(address table, uint256 count, uint256 key) internal view returns (uint256 e) {
+        assembly ("memory-safe") {
+            if lt(key, count) {
+                extcodecopy(table, 0, add(1, mul(key, ENTRY_SIZE)), ENTRY_SIZE)
+                e := shr(56, mload(0))
+            }
+        }
     }
 
     /// @dev `answer * 10^scaleExp / quote`, rounded down. With `saturate`, a result that would not fit in 256 bits is
