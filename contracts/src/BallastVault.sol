@@ -50,18 +50,27 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     address public constant SEED_SHARES_HOLDER = address(0xdEaD);
 
     uint256 internal constant SECONDS_PER_YEAR = 365 days;
+    // For inline assembly, which takes only literal constants: `VaultMath.PRICE_BATCH`, `VaultMath.BATCH_HEAD`, and the
+    // masks of a component slot's balance and target weight.
+    uint256 internal constant PRICE_BATCH = 16;
+    uint256 internal constant BATCH_HEAD = 0x44;
+    uint256 internal constant BALANCE_MASK = 0xffffffffffffffffffffffffffffffff;
+    uint256 internal constant WEIGHT_MASK = 0xffffffffffffffff00000000000000000000000000000000;
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev One component: slot 0 is read by every NAV computation together with slot 1 (the balance).
+    /// @dev One component, one storage slot: all that a NAV computation reads (the balance, the source and the
+    /// source-local price key) is in it, so valuing a component costs one vault slot. The token's address is kept apart
+    /// in `_tokens`, read only by transfers, listing and views. Layout (low bits first), relied on by `_nav`: balance
+    /// (bits 0-127), target weight (128-191), decimals (192-199), source id (200-207), price key (208-255).
     struct Component {
-        address token;
+        uint128 balance;
         uint64 targetWeight;
         uint8 decimals;
         uint8 sourceId;
-        uint256 balance;
+        uint48 priceKey;
     }
 
     /// @dev Shares minted by deposits, locked in two buckets: those the owner deposited itself (`own`) and those others
@@ -80,6 +89,8 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     uint256 internal immutable _virtualShares;
 
     Component[] internal _components;
+    /// @dev The token of each component, in the order of `_components`.
+    address[] internal _tokens;
     mapping(address token => uint256) internal _indexPlusOne;
     IPriceSource[] internal _sources;
     mapping(address source => uint256) internal _sourceIdPlusOne;
@@ -397,7 +408,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
             uint256 bal = c.balance;
             uint256 amount = _inKindShare(bal, net, supply);
             if (amount != 0) {
-                c.balance = bal - amount;
+                c.balance = uint128(bal - amount);
                 amounts[i] = amount;
             }
         }
@@ -408,7 +419,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         emit RedeemInKind(msg.sender, receiver, owner_, shares, cash_);
 
         for (uint256 i; i < n; ++i) {
-            if (amounts[i] != 0) _payInKind(IERC20(_components[i].token), receiver, amounts[i]);
+            if (amounts[i] != 0) _payInKind(IERC20(_tokens[i]), receiver, amounts[i]);
         }
         if (cash_ != 0) _payInKind(_asset, receiver, cash_);
     }
@@ -484,7 +495,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         for (uint256 i; i < n; ++i) {
             Component storage c = _components[i];
             list[i] = ComponentView({
-                token: c.token,
+                token: _tokens[i],
                 source: address(_sources[c.sourceId]),
                 decimals: c.decimals,
                 targetWeight: c.targetWeight,
@@ -590,11 +601,13 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         (bool ok, uint8 dec) = SafeERC20.tryGetDecimals(IERC20(token));
         if (!ok || dec > 36) revert InvalidToken(token);
         if (probeAmount < MIN_PROBE_AMOUNT) revert ProbeTooSmall(probeAmount, MIN_PROBE_AMOUNT);
-        _checkSource(token, source);
+        uint48 key = _checkSource(token, source);
 
-        _components.push(Component({token: token, targetWeight: 0, decimals: dec, sourceId: 0, balance: 0}));
+        _components.push(
+            Component({balance: 0, targetWeight: 0, decimals: dec, sourceId: _registerSource(source), priceKey: key})
+        );
+        _tokens.push(token);
         _indexPlusOne[token] = _components.length;
-        _components[_components.length - 1].sourceId = _registerSource(source);
         emit ComponentListed(token, address(source), dec);
 
         // Balance-delta probe: refuses tokens that deliver to the vault a different amount than sent, and that take
@@ -616,20 +629,22 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         if (c.balance != 0 || c.targetWeight != 0) revert ComponentNotEmpty(token, c.balance, c.targetWeight);
         uint256 last = _components.length - 1;
         if (idx != last) {
-            Component memory moved = _components[last];
-            _components[idx] = moved;
-            _indexPlusOne[moved.token] = idx + 1;
+            address moved = _tokens[last];
+            _components[idx] = _components[last];
+            _tokens[idx] = moved;
+            _indexPlusOne[moved] = idx + 1;
         }
         _components.pop();
+        _tokens.pop();
         delete _indexPlusOne[token];
         emit ComponentDelisted(token);
     }
 
     /// @inheritdoc IBallastVault
     function setPriceSource(address token, IPriceSource source) external onlyOwner {
-        uint256 idx = _index(token);
-        _checkSource(token, source);
-        _components[idx].sourceId = _registerSource(source);
+        Component storage c = _components[_index(token)];
+        uint48 key = _checkSource(token, source);
+        (c.sourceId, c.priceKey) = (_registerSource(source), key);
         emit PriceSourceSet(token, address(source));
     }
 
@@ -901,27 +916,91 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     /// @dev NAV rounded down and up, and the first component whose price is unavailable (zero when all are valid).
     /// Components with no balance are not priced. `navUp` exceeds `navDown` by one unit per priced component, an upper
     /// bound of the rounding of each term, so entries are priced at a NAV never below the true one.
+    /// Gas: one vault slot per component (see `Component`), then one `prices` call per source and per `PRICE_BATCH`
+    /// held components. A batch that fails as a whole (the source reverts, burns its allowance or answers short) makes
+    /// each of its components invalid; a source answers 0 for a single key it cannot price.
     function _nav() internal view returns (uint256 navDown, uint256 navUp, address invalid) {
         uint256 n = _components.length;
-        uint256 lastId = type(uint256).max;
-        address source;
-        for (uint256 i; i < n; ++i) {
-            Component storage c = _components[i];
-            uint256 bal = c.balance;
-            if (bal == 0) continue;
-            (address token, uint256 id) = (c.token, c.sourceId);
-            // Components usually share a source: read the sources array only when it changes.
-            if (id != lastId) (source, lastId) = (address(_sources[id]), id);
-            (bool ok, uint256 p) = VaultMath.tryPrice(source, token);
-            if (!ok) {
-                if (invalid == address(0)) invalid = token;
+        uint256 firstInvalid = n;
+        // Memory from `held`: the held components' slots (m words, the target weight bits replaced by the index), then
+        // the positions in `held` of the current batch's components (PRICE_BATCH words), then the batch's call buffer.
+        uint256 held;
+        uint256 m;
+        assembly ("memory-safe") {
+            held := mload(0x40)
+            mstore(0x40, add(add(held, shl(5, n)), add(BATCH_HEAD, shl(6, PRICE_BATCH))))
+            mstore(0, _components.slot)
+            let slot := keccak256(0, 0x20)
+            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                let w := sload(add(slot, i))
+                if and(w, BALANCE_MASK) {
+                    mstore(add(held, shl(5, m)), or(and(w, not(WEIGHT_MASK)), shl(128, i)))
+                    m := add(m, 1)
+                }
+            }
+        }
+        for (uint256 start; start < m;) {
+            uint256 w;
+            assembly ("memory-safe") {
+                w := mload(add(held, shl(5, start)))
+            }
+            if (w == 0) {
+                ++start;
                 continue;
             }
-            navDown += VaultMath.value(bal, p);
-            ++navUp;
+            (uint256 down, uint256 priced, uint256 firstFailed) = _valueBatch(held, n, m, start, uint8(w >> 200));
+            navDown += down;
+            navUp += priced;
+            if (firstFailed < firstInvalid) firstInvalid = firstFailed;
         }
+        if (firstInvalid < n) invalid = _tokens[firstInvalid];
         navDown += _cash;
         navUp += navDown;
+    }
+
+    /// @dev Prices, in one call, up to PRICE_BATCH not yet priced held components of source `id` from position
+    /// `start` of `held` (see `_nav`), and marks them priced (zeroes their words). Returns their value rounded down,
+    /// how many were validly priced and the index of the first one whose price is invalid (`type(uint256).max`: none).
+    function _valueBatch(uint256 held, uint256 n, uint256 m, uint256 start, uint256 id)
+        internal
+        view
+        returns (uint256 down, uint256 priced, uint256 firstFailed)
+    {
+        firstFailed = type(uint256).max;
+        uint256 at = held + (n << 5);
+        uint256 buf = at + (PRICE_BATCH << 5);
+        uint256 cnt;
+        assembly ("memory-safe") {
+            for { let j := start } and(lt(j, m), lt(cnt, PRICE_BATCH)) { j := add(j, 1) } {
+                let v := mload(add(held, shl(5, j)))
+                if and(iszero(iszero(v)), eq(and(shr(200, v), 0xff), id)) {
+                    mstore(add(add(buf, BATCH_HEAD), shl(5, cnt)), shr(208, v))
+                    mstore(add(at, shl(5, cnt)), j)
+                    cnt := add(cnt, 1)
+                }
+            }
+        }
+        bool ok = VaultMath.tryPrices(address(_sources[id]), buf, cnt);
+        for (uint256 c; c < cnt;) {
+            uint256 w;
+            uint256 p;
+            assembly ("memory-safe") {
+                let pos := add(held, shl(5, mload(add(at, shl(5, c)))))
+                w := mload(pos)
+                mstore(pos, 0)
+                p := mul(ok, mload(add(add(buf, BATCH_HEAD), shl(5, c))))
+            }
+            unchecked {
+                // p in [1, MAX_PRICE]. Each value is below 2^128 * 2^112 (see MAX_PRICE): a batch's sum cannot overflow.
+                if (p - 1 < VaultMath.MAX_PRICE) {
+                    down += VaultMath.value(uint128(w), p);
+                    ++priced;
+                } else if (uint64(w >> 128) < firstFailed) {
+                    firstFailed = uint64(w >> 128);
+                }
+                ++c;
+            }
+        }
     }
 
     /// @dev NAV for actions, which require every price.
@@ -933,12 +1012,28 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         }
     }
 
-    function _checkSource(address token, IPriceSource source) internal view {
+    /// @dev Checks that `source` quotes in the asset and prices `token` now, through `prices` as `_nav` will; returns
+    /// the token's key at the source.
+    function _checkSource(address token, IPriceSource source) internal view returns (uint48) {
         if (address(source) == address(0)) revert ZeroAddress();
         address quote = source.quoteAsset();
         if (quote != address(_asset)) revert QuoteAssetMismatch(address(source), quote);
-        (bool ok,) = VaultMath.tryPrice(address(source), token);
-        if (!ok) revert InvalidPrice(token, address(source));
+        (bool ok, uint256 key) = VaultMath.tryPriceKey(address(source), token);
+        uint256 p;
+        if (ok) {
+            uint256 buf;
+            assembly ("memory-safe") {
+                buf := mload(0x40)
+                mstore(0x40, add(buf, add(BATCH_HEAD, 0x20)))
+                mstore(add(buf, BATCH_HEAD), key)
+            }
+            ok = VaultMath.tryPrices(address(source), buf, 1);
+            assembly ("memory-safe") {
+                p := mload(add(buf, BATCH_HEAD))
+            }
+        }
+        if (!ok || p == 0 || p > VaultMath.MAX_PRICE) revert InvalidPrice(token, address(source));
+        return uint48(key);
     }
 
     function _checkDepositLimits(uint256 assets, uint256 navDown, address receiver) internal view {
@@ -1078,8 +1173,12 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     }
 
     function _book(address token, uint256 amount) internal {
-        if (token == address(_asset)) _cash = amount;
-        else _components[_index(token)].balance = amount;
+        if (token == address(_asset)) {
+            _cash = amount;
+        } else {
+            if (amount > type(uint128).max) revert BalanceAboveMaximum(token, amount, type(uint128).max);
+            _components[_index(token)].balance = uint128(amount);
+        }
     }
 
     function _index(address token) internal view returns (uint256) {

@@ -20,10 +20,13 @@ import {ISwapAdapter} from "./ISwapAdapter.sol";
 /// - Balances are tracked internally: tokens sent to the vault without going through it (donations) are ignored by NAV
 ///   and by in-kind redemption, so they cannot move the share price. The owner may `skim` such excess.
 /// - Price sources are trusted contracts chosen by the owner (a timelock). They return a heartbeat-checked feed price
-///   or a time-weighted average, never a DEX spot price, and revert when they cannot. A source that reverts or returns
+///   or a time-weighted average, never a DEX spot price, and revert when they cannot (or, in the batched `prices`,
+///   answer 0 for the token they cannot price). The vault prices every held component of a source in batched calls,
+///   with a fixed gas allowance per component. A source that reverts or returns
 ///   zero makes the vault refuse cash entries and exits (their `max*` return 0) until it recovers; `totalAssets()` never
 ///   reverts (invalid components are valued at zero there) and `redeemInKind` never needs a price.
-/// - Amounts held per token stay below 2^128 base units.
+/// - Amounts held per token stay below 2^128 base units: a component's accounted balance is stored in 128 bits, and a
+///   trade that would book more reverts with `BalanceAboveMaximum`.
 /// - ROUNDING is always in the vault's favour: NAV is rounded down for exits and up (by at most one base unit per
 ///   component) for entries; shares out are rounded down, shares in and assets in are rounded up.
 /// - FEES are paid in vault shares to the fee recipient: the management fee streams as newly minted shares, the entry
@@ -141,6 +144,9 @@ interface IBallastVault is IERC4626 {
     error ProbeTooSmall(uint256 probe, uint256 minimum);
     /// @notice The seed deposit `seed` is below the minimum `minimum`.
     error SeedTooSmall(uint256 seed, uint256 minimum);
+    /// @notice Booking `balance` of `token` would exceed `max` (2^128 - 1), the most a component's accounted balance
+    /// can be.
+    error BalanceAboveMaximum(address token, uint256 balance, uint256 max);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -335,12 +341,15 @@ interface IBallastVault is IERC4626 {
     /// @notice Lists `token` priced by `source`. Owner only.
     /// @dev Probes the token with a transfer of `probeAmount` (at least `MIN_PROBE_AMOUNT`) from the caller and back
     /// (the caller must approve it): a token that delivers a different amount is refused. The new component's target weight is zero.
+    /// `source` must quote in the asset, give the token a key (`IPriceSource.priceKey`, kept by the vault) and price
+    /// it now through `IPriceSource.prices`; otherwise the call reverts with `InvalidPrice`.
     function listComponent(address token, IPriceSource source, uint256 probeAmount) external;
 
     /// @notice Delists `token`, which must have no balance and a zero target weight. Owner only.
     function delistComponent(address token) external;
 
-    /// @notice Changes the price source of `token`. Owner only. The new source must price it now.
+    /// @notice Changes the price source of `token`. Owner only. The new source must price it now (as in
+    /// `listComponent`).
     function setPriceSource(address token, IPriceSource source) external;
 
     /// @notice Sets target weights (one per component in `components()` order) and the cash weight; they must sum to

@@ -26,6 +26,12 @@ library VaultMath {
     /// @dev Gas forwarded to one price source call: far above an honest source (a Chainlink proxy read costs about
     /// 15-30k, a Uniswap V3 TWAP about 30k), and a hard bound on what a misbehaving source can burn.
     uint256 internal constant PRICE_GAS = 100_000;
+    /// @dev Most keys priced in one `IPriceSource.prices` call. A batch gets `PRICE_GAS` per key, all of which the
+    /// caller must have left when it calls, so this bounds the headroom a caller needs above the gas it uses
+    /// (16 * 100k = 1.6M) while spreading the cost of a call over up to 16 components.
+    uint256 internal constant PRICE_BATCH = 16;
+    /// @dev Bytes before the first key in a batch buffer: the selector and the array's offset and length words.
+    uint256 internal constant BATCH_HEAD = 0x44;
 
     /// @notice Not enough gas is left to give a price source its full allowance: the caller must send more gas.
     error InsufficientGasForPrice(uint256 left, uint256 needed);
@@ -49,6 +55,42 @@ library VaultMath {
         }
         ok = ok && p != 0 && p <= MAX_PRICE;
         if (!ok) p = 0;
+    }
+
+    /// @notice Calls `source.prices(keys)` with `PRICE_GAS` per key, without reverting on anything the source does,
+    /// over a buffer that the caller laid out at `buf`: `cnt` keys, one word each, from `buf + BATCH_HEAD` (this
+    /// function writes the selector and the array head before them). On success (`ok`), the answers replace the keys in
+    /// place, one word each, unchecked (the caller checks each against zero and `MAX_PRICE`); `ok` is false when the call
+    /// reverts, runs out of its allowance or returns less than one word per key. Only the `cnt` answer words are
+    /// copied (no return bomb). Reverts with `InsufficientGasForPrice` when the caller has too little gas to grant
+    /// the whole allowance, so that a failure always means the source failed and never that the caller starved it.
+    function tryPrices(address source, uint256 buf, uint256 cnt) internal view returns (bool ok) {
+        uint256 allowance = PRICE_GAS * cnt;
+        uint256 needed = allowance + allowance / 63 + 5000;
+        if (gasleft() < needed) revert InsufficientGasForPrice(gasleft(), needed);
+        assembly ("memory-safe") {
+            let size := shl(5, cnt)
+            mstore(buf, shl(224, 0x29620778)) // IPriceSource.prices(uint256[])
+            mstore(add(buf, 0x04), 0x20)
+            mstore(add(buf, 0x24), cnt)
+            ok := staticcall(allowance, source, buf, add(BATCH_HEAD, size), 0, 0)
+            ok := and(ok, iszero(lt(returndatasize(), add(0x40, size))))
+            if ok { returndatacopy(add(buf, BATCH_HEAD), 0x40, size) }
+        }
+    }
+
+    /// @notice `source.priceKey(token)` if the call succeeds with one word that fits in 48 bits; `ok` is false
+    /// otherwise (the call reverts, e.g. the token is not configured, or answers too little or too large a key).
+    function tryPriceKey(address source, address token) internal view returns (bool ok, uint256 key) {
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, shl(224, 0xa866da91)) // IPriceSource.priceKey(address)
+            mstore(add(m, 0x04), token)
+            ok := staticcall(PRICE_GAS, source, m, 0x24, m, 0x20)
+            ok := and(ok, gt(returndatasize(), 0x1f))
+            key := mload(m)
+            ok := and(ok, lt(key, shl(48, 1)))
+        }
     }
 
     /// @notice `amount * price / 1e36`, rounded down: the value of `amount` base units at a 1e36-scaled price. Takes

@@ -13,7 +13,11 @@ import {IAggregatorV3} from "../interfaces/IAggregatorV3.sol";
 /// (asset/USD) when one is set, or taking the quote asset as exactly 1 USD when none is.
 /// @dev One contract serves every token, so the vault pays for one source contract, not one per component. Every
 /// answer is checked: positive, round complete (`answeredInRound >= roundId`), not from the future, and younger than
-/// the feed's heartbeat. A failed check reverts with an error naming the feed.
+/// the feed's heartbeat. A failed check reverts with an error naming the feed (in `price`) or gives 0 for that token
+/// (in `prices`, which reads each feed with a fixed gas allowance, `FEED_GAS`, and copies only the five words it needs,
+/// so that a broken, gas-burning or return-bombing feed spoils only its own token's price). `price` reads a token's
+/// configuration from storage (`feeds`); `prices` reads it by key from code (`feedTable`, a data contract rewritten on
+/// every configuration change), which is far cheaper per key than a cold storage slot.
 contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     /// @notice Per-token configuration, one storage slot.
     /// @param feed The token/USD feed.
@@ -29,6 +33,9 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     uint32 public constant MIN_HEARTBEAT = 60;
     /// @notice Longest heartbeat accepted in configuration.
     uint32 public constant MAX_HEARTBEAT = 7 days;
+    /// @notice Gas forwarded to one feed read in `prices`: far above a Chainlink proxy read (about 15-30k), and, with the
+    /// per-token work, within the `PRICE_GAS` (100,000) a caller grants per key.
+    uint256 public constant FEED_GAS = 75_000;
 
     /// @notice `token` has no feed configured.
     error TokenNotConfigured(address token);
@@ -44,11 +51,22 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     error InvalidDecimals(address token, uint8 tokenDecimals, uint8 feedDecimals);
     /// @notice A zero address was given.
     error ZeroAddress();
+    /// @notice A new token would need key `MAX_KEYS`, beyond what one feed table holds.
+    error TooManyKeys(uint256 max);
+    /// @notice Deploying the new feed table failed (the transaction ran short of gas).
+    error FeedTableWriteFailed();
+    /// @notice `tokens`, `feeds` and `heartbeats` given to `setFeeds` differ in length.
+    error LengthMismatch();
+    /// @notice `prices` was left with `left` gas, less than the `needed` to read a feed with its full allowance.
+    error InsufficientGasForFeed(uint256 left, uint256 needed);
 
     /// @notice `token` is priced by `feed` with `heartbeat`.
     event FeedSet(address indexed token, address indexed feed, uint32 heartbeat);
     /// @notice `token`'s feed was removed.
     event FeedRemoved(address indexed token);
+    /// @notice `prices` now reads its feed configurations from the data contract `table`, which holds `keys` entries.
+    /// Emitted on every configuration change, after its `FeedSet` or `FeedRemoved` events.
+    event FeedTableSet(address indexed table, uint256 keys);
 
     /// @inheritdoc IPriceSource
     address public immutable quoteAsset;
@@ -59,7 +77,23 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     uint8 internal immutable _quoteDecimals;
     uint8 internal immutable _quoteFeedDecimals;
 
+    /// @notice The configuration of each token, read by `price` (one slot per token).
     mapping(address token => FeedConfig) public feeds;
+    /// @notice The feed table read by `prices`: a data contract whose runtime code is one STOP byte (0x00, so that
+    /// calling it does nothing) followed by one `ENTRY_SIZE`-byte entry per key, in key order, each `feed` (20 bytes),
+    /// `heartbeat` (4 bytes, big-endian) and `scaleExp` (1 byte); an all-zero entry is a removed feed. Zero before the
+    /// first `setFeed`. Data contracts are immutable: every change writes a new one (see `setFeed`).
+    address public feedTable;
+    /// @notice Keys given so far (the number of entries in `feedTable`): the next token configured gets this one.
+    /// Shares its slot with `feedTable`, so `prices` reads one storage slot per call.
+    uint96 public keyCount;
+    /// @dev One plus the key of a token (zero: never configured).
+    mapping(address token => uint256) internal _keyPlusOne;
+
+    /// @notice Bytes per key in `feedTable`.
+    uint256 public constant ENTRY_SIZE = 25;
+    /// @notice Most keys a hub gives: its feed table must fit in one contract's code (EIP-170, 24,576 bytes).
+    uint256 public constant MAX_KEYS = (24_576 - 1) / ENTRY_SIZE;
 
     constructor(address owner_, address quoteAsset_, IAggregatorV3 quoteFeed_, uint32 quoteHeartbeat_) Ownable(owner_) {
         if (quoteAsset_ == address(0)) revert ZeroAddress();
@@ -74,7 +108,137 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     }
 
     /// @notice Prices `token` with `feed` (token/USD), accepting answers up to `heartbeat` seconds old. Owner only.
+    /// @dev A token keeps its key through every later `setFeed` and `removeFeed`. Gas: besides the token's storage,
+    /// every call deploys a new feed table (`feedTable`), so it costs about 200 gas per byte of the table, i.e. about
+    /// 5,000 gas per configured key (about 0.6M gas at 100 keys; see `snapshots/ChainlinkPriceSource.json`). To
+    /// configure many tokens at once, `setFeeds` writes the table once.
     function setFeed(address token, IAggregatorV3 feed, uint32 heartbeat) external onlyOwner {
+        uint256 count = keyCount;
+        uint256 table = _loadTable(count + 1);
+        count = _setFeed(table, count, token, feed, heartbeat);
+        _storeTable(table, count);
+    }
+
+    /// @notice `setFeed(tokens[i], feeds_[i], heartbeats[i])` for every `i`, in order, writing the feed table once.
+    /// Owner only.
+    function setFeeds(address[] calldata tokens, IAggregatorV3[] calldata feeds_, uint32[] calldata heartbeats)
+        external
+        onlyOwner
+    {
+        uint256 n = tokens.length;
+        if (feeds_.length != n || heartbeats.length != n) revert LengthMismatch();
+        uint256 count = keyCount;
+        uint256 table = _loadTable(count + n);
+        for (uint256 i; i < n; ++i) {
+            count = _setFeed(table, count, tokens[i], feeds_[i], heartbeats[i]);
+        }
+        _storeTable(table, count);
+    }
+
+    /// @notice Stops pricing `token` (its key stays its own, with an all-zero table entry). Owner only.
+    /// @dev Writes a new feed table, at the gas cost described in `setFeed`.
+    function removeFeed(address token) external onlyOwner {
+        if (address(feeds[token].feed) == address(0)) revert TokenNotConfigured(token);
+        delete feeds[token];
+        uint256 count = keyCount;
+        uint256 table = _loadTable(count);
+        _putEntry(table, _keyPlusOne[token] - 1, 0);
+        emit FeedRemoved(token);
+        _storeTable(table, count);
+    }
+
+    /// @notice The configuration `prices` uses for `key`, read from `feedTable` (all zero: removed or unknown key).
+    function keyedFeed(uint256 key) external view returns (FeedConfig memory c) {
+        uint256 e = _entry(feedTable, keyCount, key);
+        c.feed = IAggregatorV3(address(uint160(e >> 40)));
+        c.heartbeat = uint32(e >> 8);
+        c.scaleExp = uint8(e);
+    }
+
+    /// @inheritdoc IPriceSource
+    function priceKey(address token) external view returns (uint256) {
+        uint256 keyPlusOne = _keyPlusOne[token];
+        if (keyPlusOne == 0) revert TokenNotConfigured(token);
+        return keyPlusOne - 1;
+    }
+
+    /// @inheritdoc IPriceSource
+    /// @dev Reads the quote feed once for the whole batch; if it is unavailable, every price is 0. Each key's
+    /// configuration is copied out of the code of `feedTable` (one `EXTCODECOPY` of 25 bytes: 2,600 gas for the first
+    /// key of a transaction, when the table's account is cold, about 110 after), not read from storage (a cold slot
+    /// per key, 2,100 gas). Each token's feed is read as in `_tryRead` (inlined here: this loop runs for every
+    /// component on every vault entry and exit).
+    function prices(uint256[] calldata keys) external view returns (uint256[] memory out) {
+        uint256 n = keys.length;
+        out = new uint256[](n);
+        uint256 quote = address(quoteFeed) == address(0) ? 1 : _tryRead(quoteFeed, quoteHeartbeat);
+        if (quote == 0) return out;
+        uint256 needed = FEED_GAS + FEED_GAS / 63 + 2000;
+        address table = feedTable;
+        uint256 count = keyCount;
+        uint256 m; // scratch for the table entry, then the five words of `latestRoundData`, past `out`
+        assembly ("memory-safe") {
+            m := mload(0x40)
+            mstore(0x40, add(m, 0xa0))
+        }
+        for (uint256 i; i < n;) {
+            if (gasleft() < needed) revert InsufficientGasForFeed(gasleft(), needed);
+            uint256 answer;
+            uint256 scaleExp;
+            assembly ("memory-safe") {
+                let key := calldataload(add(keys.offset, shl(5, i)))
+                let c := 0
+                // An unknown key (at or past `keyCount`, also any key whose table offset would overflow) has no feed.
+                if lt(key, count) {
+                    extcodecopy(table, m, add(1, mul(key, ENTRY_SIZE)), ENTRY_SIZE)
+                    c := shr(56, mload(m)) // feed (bits 40..199) | heartbeat (8..39) | scaleExp (0..7)
+                }
+                let feed := shr(40, c)
+                if feed {
+                    mstore(m, shl(224, 0xfeaf968c)) // latestRoundData()
+                    let ok := staticcall(FEED_GAS, feed, m, 0x04, m, 0xa0)
+                    ok := and(ok, gt(returndatasize(), 0x9f))
+                    let roundId := mload(m)
+                    let answeredInRound := mload(add(m, 0x80))
+                    let updatedAt := mload(add(m, 0x60))
+                    answer := mload(add(m, 0x20))
+                    // The checks of `_tryRead`.
+                    ok := and(ok, sgt(answer, 0))
+                    ok := and(ok, and(lt(roundId, shl(80, 1)), lt(answeredInRound, shl(80, 1))))
+                    ok := and(ok, iszero(lt(answeredInRound, roundId)))
+                    ok := and(ok, and(iszero(iszero(updatedAt)), iszero(gt(updatedAt, timestamp()))))
+                    ok := and(ok, iszero(gt(sub(timestamp(), updatedAt), and(shr(8, c), 0xffffffff))))
+                    answer := mul(answer, ok)
+                    scaleExp := and(c, 0xff)
+                }
+            }
+            if (answer != 0) {
+                uint256 p = _scale(answer, uint8(scaleExp), quote, true);
+                assembly ("memory-safe") {
+                    mstore(add(add(out, 0x20), shl(5, i)), p)
+                }
+            }
+            unchecked {
+                ++i;
+            }
+        }
+    }
+
+    /// @inheritdoc IPriceSource
+    function price(address token) external view returns (uint256) {
+        FeedConfig memory c = feeds[token];
+        if (address(c.feed) == address(0)) revert TokenNotConfigured(token);
+        uint256 answer = _read(c.feed, c.heartbeat);
+        uint256 quote = address(quoteFeed) == address(0) ? 1 : _read(quoteFeed, quoteHeartbeat);
+        return _scale(answer, c.scaleExp, quote, false);
+    }
+
+    /// @dev Configures `token` (its checks, `feeds`, a new key if it has none) and writes its entry into the table being
+    /// built at `table` (see `_loadTable`); returns the new key count.
+    function _setFeed(uint256 table, uint256 count, address token, IAggregatorV3 feed, uint32 heartbeat)
+        internal
+        returns (uint256)
+    {
         if (token == address(0) || address(feed) == address(0)) revert ZeroAddress();
         _checkHeartbeat(heartbeat);
         uint8 tokenDecimals = IERC20Metadata(token).decimals();
@@ -85,28 +249,104 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
             - int256(uint256(feedDecimals)) - int256(uint256(tokenDecimals));
         if (exp < 0 || exp > 77) revert InvalidDecimals(token, tokenDecimals, feedDecimals);
         feeds[token] = FeedConfig({feed: feed, heartbeat: heartbeat, scaleExp: uint8(uint256(exp))});
+        uint256 keyPlusOne = _keyPlusOne[token];
+        if (keyPlusOne == 0) {
+            if (count >= MAX_KEYS) revert TooManyKeys(MAX_KEYS);
+            _keyPlusOne[token] = keyPlusOne = ++count;
+        }
+        _putEntry(table, keyPlusOne - 1, uint256(uint160(address(feed))) << 40 | uint256(heartbeat) << 8 | uint256(exp));
         emit FeedSet(token, address(feed), heartbeat);
+        return count;
     }
 
-    /// @notice Stops pricing `token`. Owner only.
-    function removeFeed(address token) external onlyOwner {
-        if (address(feeds[token].feed) == address(0)) revert TokenNotConfigured(token);
-        delete feeds[token];
-        emit FeedRemoved(token);
+    /// @dev Allocates, in memory, the creation code of a feed table of up to `maxKeys` keys, and copies the current
+    /// table's entries into it (every byte past them zero). Returns the pointer to the creation code: a 10-byte
+    /// header (completed by `_storeTable`) that returns the code following it, then the table's code.
+    function _loadTable(uint256 maxKeys) internal view returns (uint256 p) {
+        address old = feedTable;
+        assembly ("memory-safe") {
+            p := mload(0x40)
+            let size := add(1, mul(maxKeys, ENTRY_SIZE))
+            // Copying past the end of the old code (or from an account without code) writes zeros.
+            extcodecopy(old, add(p, 10), 0, size)
+            // 32 bytes of slack: `_putEntry` writes whole words.
+            mstore(0x40, add(add(p, 42), size))
+        }
     }
 
-    /// @inheritdoc IPriceSource
-    function price(address token) external view returns (uint256) {
-        FeedConfig memory c = feeds[token];
-        if (address(c.feed) == address(0)) revert TokenNotConfigured(token);
-        uint256 answer = _read(c.feed, c.heartbeat);
-        uint256 quote = address(quoteFeed) == address(0) ? 1 : _read(quoteFeed, quoteHeartbeat);
-        uint256 scale = 10 ** c.scaleExp;
+    /// @dev Writes the 25-byte `entry` (`feed << 40 | heartbeat << 8 | scaleExp`) of `key` into the table at `p`.
+    function _putEntry(uint256 p, uint256 key, uint256 entry) internal pure {
+        assembly ("memory-safe") {
+            let at := add(p, add(11, mul(key, ENTRY_SIZE)))
+            mstore(at, or(shl(56, entry), and(mload(at), 0xffffffffffffff)))
+        }
+    }
+
+    /// @dev Deploys the table at `p` (with `count` keys) as a new data contract and points `prices` at it.
+    function _storeTable(uint256 p, uint256 count) internal {
+        address table;
+        assembly ("memory-safe") {
+            let size := add(1, mul(count, ENTRY_SIZE))
+            // PUSH2 size, DUP1, PUSH1 10, RETURNDATASIZE, CODECOPY, RETURNDATASIZE, RETURN: returns the `size` bytes
+            // after these 10 as the new contract's code.
+            let header := or(shl(248, 0x61), or(shl(232, size), shl(176, 0x80600a3d393df3)))
+            mstore(p, or(header, and(mload(p), shr(80, not(0)))))
+            table := create(0, p, add(10, size))
+        }
+        if (table == address(0)) revert FeedTableWriteFailed();
+        (feedTable, keyCount) = (table, uint96(count));
+        emit FeedTableSet(table, count);
+    }
+
+    /// @dev The 25-byte entry of `key` in `table` (which has `count` keys), right-aligned; 0 for an unknown key.
+    function _entry(address table, uint256 count, uint256 key) internal view returns (uint256 e) {
+        assembly ("memory-safe") {
+            if lt(key, count) {
+                extcodecopy(table, 0, add(1, mul(key, ENTRY_SIZE)), ENTRY_SIZE)
+                e := shr(56, mload(0))
+            }
+        }
+    }
+
+    /// @dev `answer * 10^scaleExp / quote`, rounded down. With `saturate`, a result that would not fit in 256 bits is
+    /// `type(uint256).max` (far above any price a caller accepts) instead of a revert.
+    function _scale(uint256 answer, uint8 scaleExp, uint256 quote, bool saturate) internal pure returns (uint256) {
+        uint256 scale = 10 ** scaleExp;
         unchecked {
             uint256 prod = answer * scale;
             if (prod / scale == answer) return prod / quote;
         }
+        // answer / quote < floor(max / scale) implies answer * scale / quote < floor(max / scale) * scale <= max.
+        if (saturate && answer / quote >= type(uint256).max / scale) return type(uint256).max;
         return Math.mulDiv(answer, scale, quote);
+    }
+
+    /// @dev The answer of `feed` if it passes every check of `_read`, else 0; never reverts on anything the feed does.
+    /// The feed gets exactly `FEED_GAS` and only the five words of `latestRoundData` are copied. Reverts only when this
+    /// call itself has too little gas to grant the allowance, so that a 0 always means the feed failed.
+    function _tryRead(IAggregatorV3 feed, uint256 heartbeat) internal view returns (uint256 answer) {
+        uint256 needed = FEED_GAS + FEED_GAS / 63 + 2000;
+        if (gasleft() < needed) revert InsufficientGasForFeed(gasleft(), needed);
+        bool ok;
+        uint256 roundId;
+        uint256 updatedAt;
+        uint256 answeredInRound;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, shl(224, 0xfeaf968c)) // latestRoundData()
+            ok := staticcall(FEED_GAS, feed, m, 0x04, m, 0xa0)
+            ok := and(ok, gt(returndatasize(), 0x9f))
+            roundId := mload(m)
+            answer := mload(add(m, 0x20))
+            updatedAt := mload(add(m, 0x60))
+            answeredInRound := mload(add(m, 0x80))
+        }
+        // The checks of `_read`, plus what ABI decoding checks there (rounds fit in 80 bits).
+        if (
+            !ok || int256(answer) <= 0 || roundId > type(uint80).max || answeredInRound > type(uint80).max
+                || answeredInRound < roundId || updatedAt == 0 || updatedAt > block.timestamp
+                || block.timestamp - updatedAt > heartbeat
+        ) return 0;
     }
 
     function _read(IAggregatorV3 feed, uint256 heartbeat) internal view returns (uint256) {

@@ -59,6 +59,8 @@ interface IUniswapV3TwapPriceSource is IPriceSource {
     error ZeroPrice(address token, int24 tick);
     /// @notice A zero address was given.
     error ZeroAddress();
+    /// @notice `prices` was left with `left` gas, less than the `needed` to price a token with its full allowance.
+    error InsufficientGasForKey(uint256 left, uint256 needed);
 
     /// @notice `token` is priced by the TWAP of `pool` over `window` seconds, with a liquidity floor of
     /// `2^minLiquidityLog2` (zero: none).
@@ -98,6 +100,9 @@ contract UniswapV3TwapPriceSource is IUniswapV3TwapPriceSource, Ownable2Step {
 
     /// @dev The revert data of `observe` when the window reaches before the oldest observation.
     bytes32 internal constant OLD_REASON_HASH = keccak256(abi.encodeWithSignature("Error(string)", "OLD"));
+    /// @notice Gas forwarded to the pricing of one key in `prices` (a call of `price` on this contract): far above a
+    /// TWAP read (about 30k cold), and, with the per-key work, within the `PRICE_GAS` (100,000) a caller grants per key.
+    uint256 public constant KEY_GAS = 90_000;
 
     /// @inheritdoc IPriceSource
     address public immutable quoteAsset;
@@ -105,6 +110,12 @@ contract UniswapV3TwapPriceSource is IUniswapV3TwapPriceSource, Ownable2Step {
     IUniswapV3Factory public immutable factory;
 
     mapping(address token => PoolConfig) internal _configs;
+    /// @dev The token with a given key.
+    mapping(uint256 key => address) internal _tokenOfKey;
+    /// @dev One plus the key of a token (zero: never configured).
+    mapping(address token => uint256) internal _keyPlusOne;
+    /// @dev Keys given so far: the next token configured gets this one.
+    uint256 internal _keyCount;
 
     constructor(address owner_, address quoteAsset_, IUniswapV3Factory factory_) Ownable(owner_) {
         if (quoteAsset_ == address(0) || address(factory_) == address(0)) revert ZeroAddress();
@@ -130,6 +141,11 @@ contract UniswapV3TwapPriceSource is IUniswapV3TwapPriceSource, Ownable2Step {
 
         _configs[token] =
             PoolConfig({pool: pool, window: window, tokenIsToken0: tokenIsToken0, minLiquidityLog2: minLiquidityLog2});
+        if (_keyPlusOne[token] == 0) {
+            uint256 key = _keyCount++;
+            _keyPlusOne[token] = key + 1;
+            _tokenOfKey[key] = token;
+        }
         emit PoolSet(token, address(pool), window, minLiquidityLog2);
     }
 
@@ -146,6 +162,38 @@ contract UniswapV3TwapPriceSource is IUniswapV3TwapPriceSource, Ownable2Step {
         int24 tick = _meanTick(token, c);
         price36 = TickMath.getPrice36AtTick(tick, c.tokenIsToken0);
         if (price36 == 0) revert ZeroPrice(token, tick);
+    }
+
+    /// @inheritdoc IPriceSource
+    function priceKey(address token) external view returns (uint256) {
+        uint256 keyPlusOne = _keyPlusOne[token];
+        if (keyPlusOne == 0) revert TokenNotConfigured(token);
+        return keyPlusOne - 1;
+    }
+
+    /// @inheritdoc IPriceSource
+    /// @dev Each key is priced by a call of `price` on this contract with exactly `KEY_GAS`, of whose answer only one
+    /// word is read; a revert, a short answer or a zero gives 0 for that key.
+    function prices(uint256[] calldata keys) external view returns (uint256[] memory out) {
+        uint256 n = keys.length;
+        out = new uint256[](n);
+        uint256 needed = KEY_GAS + KEY_GAS / 63 + 2000;
+        for (uint256 i; i < n; ++i) {
+            address token = _tokenOfKey[keys[i]];
+            if (token == address(0)) continue;
+            if (gasleft() < needed) revert InsufficientGasForKey(gasleft(), needed);
+            bool ok;
+            uint256 p;
+            assembly ("memory-safe") {
+                let m := mload(0x40)
+                mstore(m, shl(224, 0xaea91078)) // price(address)
+                mstore(add(m, 0x04), token)
+                ok := staticcall(KEY_GAS, address(), m, 0x24, m, 0x20)
+                ok := and(ok, gt(returndatasize(), 0x1f))
+                p := mload(m)
+            }
+            if (ok) out[i] = p;
+        }
     }
 
     /// @inheritdoc IUniswapV3TwapPriceSource

@@ -9,10 +9,11 @@ import {ChainlinkPriceSource} from "../../src/oracles/ChainlinkPriceSource.sol";
 import {MockAggregator} from "../../src/oracles/MockAggregator.sol";
 import {IAggregatorV3} from "../../src/interfaces/IAggregatorV3.sol";
 import {MockERC20} from "../utils/MockERC20.sol";
+import {Vm} from "forge-std/Vm.sol";
 
 /// @notice ChainlinkPriceSource: the 1e36 price scale for every decimals combination (against the human formula),
 /// every feed check (stale, future, incomplete, non-positive, unconfigured), heartbeat bounds, owner-only
-/// configuration and its events.
+/// configuration and its events, and the feed table `prices` reads from code (stable keys, removal, its event).
 contract ChainlinkPriceSourceTest is Test {
     uint32 internal constant HB = 1 hours;
 
@@ -297,5 +298,242 @@ contract ChainlinkPriceSourceTest is Test {
         vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.TokenNotConfigured.selector, address(wbtc)));
         src.removeFeed(address(wbtc));
         assertEq(src.price(address(weth)), 3e27, "another token's feed was removed");
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               FEED TABLE
+    //////////////////////////////////////////////////////////////*/
+
+    function _keys2() internal view returns (uint256[] memory keys) {
+        keys = new uint256[](2);
+        keys[0] = src.priceKey(address(wbtc));
+        keys[1] = src.priceKey(address(weth));
+    }
+
+    function _assertTableMatches(address token) internal view {
+        (IAggregatorV3 f, uint32 hb, uint8 se) = src.feeds(token);
+        ChainlinkPriceSource.FeedConfig memory c = src.keyedFeed(src.priceKey(token));
+        assertEq(address(c.feed), address(f), "table feed");
+        assertEq(c.heartbeat, hb, "table heartbeat");
+        assertEq(c.scaleExp, se, "table scaleExp");
+    }
+
+    function test_feedTable_layout() public view {
+        address table = src.feedTable();
+        assertEq(src.keyCount(), 2);
+        bytes memory code = table.code;
+        assertEq(code.length, 1 + 2 * src.ENTRY_SIZE());
+        assertEq(uint8(code[0]), 0, "not led by STOP");
+        bytes memory expected = abi.encodePacked(
+            uint8(0),
+            address(btcFeed),
+            uint32(HB),
+            uint8(36 + 6 - 8 - 8),
+            address(ethFeed),
+            uint32(HB),
+            uint8(36 + 6 - 8 - 18)
+        );
+        assertEq(code, expected);
+        _assertTableMatches(address(wbtc));
+        _assertTableMatches(address(weth));
+        assertEq(src.MAX_KEYS(), 983);
+    }
+
+    function test_feedTable_keysStableAcrossSetFeedAndRemoveFeed() public {
+        MockERC20 t = new MockERC20("T", "T", 12);
+        MockAggregator f = new MockAggregator(8, "T/USD", 5e8);
+        MockAggregator f2 = new MockAggregator(18, "T/USD 2", 6e18);
+        vm.startPrank(owner);
+        src.setFeed(address(t), IAggregatorV3(address(f)), 2 hours);
+        assertEq(src.priceKey(address(wbtc)), 0);
+        assertEq(src.priceKey(address(weth)), 1);
+        assertEq(src.priceKey(address(t)), 2);
+        // A new feed for an existing token, a removal and a re-configuration keep every key.
+        src.setFeed(address(wbtc), IAggregatorV3(address(ethFeed)), 3 hours);
+        src.removeFeed(address(weth));
+        src.setFeed(address(t), IAggregatorV3(address(f2)), 4 hours);
+        assertEq(src.keyCount(), 3);
+        assertEq(src.priceKey(address(wbtc)), 0);
+        assertEq(src.priceKey(address(weth)), 1);
+        assertEq(src.priceKey(address(t)), 2);
+        _assertTableMatches(address(wbtc));
+        _assertTableMatches(address(weth));
+        _assertTableMatches(address(t));
+        src.setFeed(address(weth), IAggregatorV3(address(ethFeed)), HB);
+        vm.stopPrank();
+        assertEq(src.priceKey(address(weth)), 1);
+        assertEq(src.keyCount(), 3);
+        uint256[] memory keys = new uint256[](3);
+        (keys[0], keys[1], keys[2]) = (0, 1, 2);
+        uint256[] memory ps = src.prices(keys);
+        assertEq(ps[0], src.price(address(wbtc)));
+        assertEq(ps[0], 3000e8 * 10 ** (36 + 6 - 8 - 8));
+        assertEq(ps[1], src.price(address(weth)));
+        assertEq(ps[2], src.price(address(t)));
+        assertEq(ps[2], 6e18 * 10 ** (36 + 6 - 18 - 12));
+    }
+
+    function test_feedTable_removedFeedPricesZeroInBatch_revertsInPrice() public {
+        uint256[] memory keys = _keys2();
+        vm.prank(owner);
+        src.removeFeed(address(wbtc));
+        uint256[] memory ps = src.prices(keys);
+        assertEq(ps[0], 0, "removed feed priced");
+        assertEq(ps[1], 3e27);
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.TokenNotConfigured.selector, address(wbtc)));
+        src.price(address(wbtc));
+        ChainlinkPriceSource.FeedConfig memory c = src.keyedFeed(0);
+        assertEq(address(c.feed), address(0));
+        assertEq(c.heartbeat, 0);
+        assertEq(c.scaleExp, 0);
+        assertEq(src.feedTable().code.length, 1 + 2 * src.ENTRY_SIZE(), "table compacted");
+    }
+
+    function test_feedTable_unknownKeysPriceZero() public view {
+        uint256[] memory keys = new uint256[](5);
+        keys[0] = 2; // the next key, not given yet
+        keys[1] = type(uint256).max; // offsets that would overflow
+        keys[2] = type(uint256).max / 25 + 1;
+        keys[3] = 1 << 48;
+        keys[4] = 1;
+        uint256[] memory ps = src.prices(keys);
+        for (uint256 i; i < 4; ++i) {
+            assertEq(ps[i], 0);
+        }
+        assertEq(ps[4], 3e27);
+        assertEq(address(src.keyedFeed(2).feed), address(0));
+    }
+
+    function test_feedTable_noTableBeforeFirstFeed() public {
+        ChainlinkPriceSource s = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0);
+        assertEq(s.feedTable(), address(0));
+        assertEq(s.keyCount(), 0);
+        uint256[] memory keys = new uint256[](1);
+        assertEq(s.prices(keys)[0], 0);
+        assertEq(address(s.keyedFeed(0).feed), address(0));
+    }
+
+    function test_feedTable_everyChangeWritesANewTableAndEmits() public {
+        address before = src.feedTable();
+        address next = vm.computeCreateAddress(address(src), vm.getNonce(address(src)));
+        vm.expectEmit(address(src));
+        emit ChainlinkPriceSource.FeedSet(address(wbtc), address(ethFeed), HB);
+        vm.expectEmit(address(src));
+        emit ChainlinkPriceSource.FeedTableSet(next, 2);
+        vm.prank(owner);
+        src.setFeed(address(wbtc), IAggregatorV3(address(ethFeed)), HB);
+        assertEq(src.feedTable(), next);
+        assertTrue(next != before);
+        // The old table is left as it was (data contracts are immutable).
+        assertEq(address(bytes20(_slice(before.code, 1, 20))), address(btcFeed));
+
+        next = vm.computeCreateAddress(address(src), vm.getNonce(address(src)));
+        vm.expectEmit(address(src));
+        emit ChainlinkPriceSource.FeedRemoved(address(weth));
+        vm.expectEmit(address(src));
+        emit ChainlinkPriceSource.FeedTableSet(next, 2);
+        vm.prank(owner);
+        src.removeFeed(address(weth));
+        assertEq(src.feedTable(), next);
+    }
+
+    function test_feedTable_tableCannotBeCalledIntoDoingAnything() public {
+        (bool ok, bytes memory ret) = src.feedTable().call(abi.encodeWithSignature("latestRoundData()"));
+        assertTrue(ok);
+        assertEq(ret.length, 0);
+    }
+
+    function test_setFeeds_equalsOneByOne_andWritesTheTableOnce() public {
+        MockERC20 a = new MockERC20("A", "A", 18);
+        MockERC20 b = new MockERC20("B", "B", 9);
+        MockAggregator fa = new MockAggregator(8, "A/USD", 2e8);
+        MockAggregator fb = new MockAggregator(8, "B/USD", 3e8);
+        address[] memory ts = new address[](3);
+        IAggregatorV3[] memory fs = new IAggregatorV3[](3);
+        uint32[] memory hbs = new uint32[](3);
+        (ts[0], ts[1], ts[2]) = (address(a), address(wbtc), address(b));
+        (fs[0], fs[1], fs[2]) =
+        (IAggregatorV3(address(fa)), IAggregatorV3(address(btcFeed)), IAggregatorV3(address(fb)));
+        (hbs[0], hbs[1], hbs[2]) = (HB, 2 hours, 3 hours);
+        vm.recordLogs();
+        vm.prank(owner);
+        src.setFeeds(ts, fs, hbs);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        uint256 tableEvents;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].topics[0] == ChainlinkPriceSource.FeedTableSet.selector) ++tableEvents;
+        }
+        assertEq(tableEvents, 1);
+        assertEq(src.keyCount(), 4);
+        assertEq(src.priceKey(address(a)), 2);
+        assertEq(src.priceKey(address(wbtc)), 0);
+        assertEq(src.priceKey(address(b)), 3);
+        (, uint32 hb,) = src.feeds(address(wbtc));
+        assertEq(hb, 2 hours);
+        for (uint256 i; i < 3; ++i) {
+            _assertTableMatches(ts[i]);
+        }
+        _assertTableMatches(address(weth));
+        uint256[] memory keys = new uint256[](4);
+        (keys[0], keys[1], keys[2], keys[3]) = (0, 1, 2, 3);
+        uint256[] memory ps = src.prices(keys);
+        assertEq(ps[0], src.price(address(wbtc)));
+        assertEq(ps[1], src.price(address(weth)));
+        assertEq(ps[2], src.price(address(a)));
+        assertEq(ps[3], src.price(address(b)));
+
+        uint32[] memory short = new uint32[](2);
+        vm.prank(owner);
+        vm.expectRevert(ChainlinkPriceSource.LengthMismatch.selector);
+        src.setFeeds(ts, fs, short);
+        vm.prank(mallory);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, mallory));
+        src.setFeeds(ts, fs, hbs);
+    }
+
+    function test_feedTable_ownerOnly_tableUnchanged() public {
+        address before = src.feedTable();
+        vm.startPrank(mallory);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, mallory));
+        src.setFeed(address(wbtc), IAggregatorV3(address(ethFeed)), HB);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, mallory));
+        src.removeFeed(address(weth));
+        vm.stopPrank();
+        assertEq(src.feedTable(), before);
+        assertEq(src.prices(_keys2())[0], 600e36);
+        assertEq(src.prices(_keys2())[1], 3e27);
+    }
+
+    function test_feedTable_fullAtMaxKeys() public {
+        ChainlinkPriceSource s = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0);
+        uint256 max = s.MAX_KEYS();
+        address[] memory ts = new address[](max);
+        IAggregatorV3[] memory fs = new IAggregatorV3[](max);
+        uint32[] memory hbs = new uint32[](max);
+        for (uint256 i; i < max; ++i) {
+            ts[i] = address(uint160(0x10000 + i));
+            vm.mockCall(ts[i], abi.encodeWithSignature("decimals()"), abi.encode(uint8(18)));
+            fs[i] = IAggregatorV3(address(btcFeed));
+            hbs[i] = HB;
+        }
+        vm.prank(owner);
+        s.setFeeds(ts, fs, hbs);
+        assertEq(s.feedTable().code.length, 24_576);
+        assertEq(s.priceKey(ts[max - 1]), max - 1);
+        assertEq(address(s.keyedFeed(max - 1).feed), address(btcFeed));
+        // Existing tokens can still be changed; a new one is refused.
+        vm.startPrank(owner);
+        s.setFeed(ts[5], IAggregatorV3(address(ethFeed)), HB);
+        assertEq(address(s.keyedFeed(5).feed), address(ethFeed));
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.TooManyKeys.selector, max));
+        s.setFeed(address(wbtc), IAggregatorV3(address(btcFeed)), HB);
+        vm.stopPrank();
+    }
+
+    function _slice(bytes memory b, uint256 start, uint256 len) internal pure returns (bytes memory out) {
+        out = new bytes(len);
+        for (uint256 i; i < len; ++i) {
+            out[i] = b[start + i];
+        }
     }
 }

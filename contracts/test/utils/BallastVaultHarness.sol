@@ -8,9 +8,9 @@ import {BallastVault} from "../../src/BallastVault.sol";
 contract BallastVaultHarness is BallastVault {
     constructor(InitParams memory p) BallastVault(p) {}
 
-    /// @dev Sets the accounted balance of component `token`. The caller must make the real balance match.
+    /// @dev Sets the accounted balance of component `token` (below 2^128). The caller must make the real balance match.
     function harnessSetBalance(address token, uint256 amount) external {
-        _components[_index(token)].balance = amount;
+        _book(token, amount);
     }
 
     /// @dev Sets the accounted cash. The caller must make the real balance match.
