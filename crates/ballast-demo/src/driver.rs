@@ -137,7 +137,7 @@ impl Demo {
                 reason: o.revert.clone().unwrap_or_default(),
             });
         }
-        Ok(o.gas_used * 13 / 10 + 50_000)
+        Ok(ballast_keeper::gas_limit_for(o.gas_used))
     }
 
     /// Simulates, then sends with `sender`; records the receipt's gas.

@@ -796,7 +796,7 @@ pub async fn deploy(spec: &Spec, out: &Path) -> Result<Outcome> {
             label: step.key.clone(),
             to,
             input,
-            gas_limit: (gas_used.saturating_mul(13) / 10 + 50_000).min(SIM_GAS),
+            gas_limit: crate::simulate::gas_limit_for(gas_used).min(SIM_GAS),
         };
         let predicted = create_role.map(|_| deployer.create(step.nonce));
         record.pending = Some(PendingStep {
@@ -884,7 +884,11 @@ fn check_resumable(r: &Deployment, spec: &Spec, deployer: Address) -> Result<()>
     Ok(())
 }
 
-/// Checks every recorded step on chain; settles a pending step (adopting its contract if it was mined).
+/// How long a rerun waits for a transaction of the interrupted run that is still in the mempool.
+const PENDING_WAIT_SECS: u32 = 120;
+
+/// Checks every recorded step on chain; settles a pending step (adopting its contract if it was mined, waiting for it
+/// if it is still in the mempool).
 async fn verify_recorded(
     p: &DynProvider,
     record: &mut Deployment,
@@ -919,15 +923,40 @@ async fn verify_recorded(
         }
     }
     if let Some(pending) = record.pending.clone() {
-        let nonce = p
-            .get_transaction_count(deployer)
-            .latest()
-            .await
-            .map_err(Error::rpc)?;
-        if nonce <= pending.nonce {
-            info!(step = %pending.key, "the pending step was never mined: planning it again");
-            record.pending = None;
-            return Ok(());
+        // A transaction the interrupted run broadcast may still sit in the mempool: wait for it to be mined (then
+        // adopt it below) rather than plan the step again and collide with it.
+        let mut waited = 0u32;
+        loop {
+            let mined = p
+                .get_transaction_count(deployer)
+                .latest()
+                .await
+                .map_err(Error::rpc)?;
+            if mined > pending.nonce {
+                break;
+            }
+            let queued = p
+                .get_transaction_count(deployer)
+                .pending()
+                .await
+                .map_err(Error::rpc)?;
+            if queued <= pending.nonce {
+                info!(step = %pending.key, "the pending step was never mined: planning it again");
+                record.pending = None;
+                return Ok(());
+            }
+            if waited >= PENDING_WAIT_SECS {
+                return Err(Error::State(format!(
+                    "`{}` was sent at nonce {} and a transaction at that nonce is still pending after {waited} s: \
+                     wait for it to be mined (or replace it), then run deploy again",
+                    pending.key, pending.nonce
+                )));
+            }
+            if waited == 0 {
+                info!(step = %pending.key, nonce = pending.nonce, "the pending step is in the mempool: waiting for it");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            waited += 1;
         }
         // The nonce is used: find the transaction that used it, and adopt it if it is this step, mined successfully.
         let latest = p.get_block_number().await.map_err(Error::rpc)?;

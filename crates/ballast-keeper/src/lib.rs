@@ -59,5 +59,5 @@ pub use route::RouteBuilder;
 pub use runner::{Outcome, Runner, TargetSource};
 pub use sender::{FeePolicy, Intent, Sender, SentTx};
 pub use settings::Settings;
-pub use simulate::{SimOutcome, SimTx, Simulator};
+pub use simulate::{gas_limit_for, SimOutcome, SimTx, Simulator, PRICE_HEADROOM};
 pub use strategy::{PoolBook, StrategyPlanner};

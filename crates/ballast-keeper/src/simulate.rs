@@ -20,6 +20,18 @@ use revm::{
 
 use crate::{Error, Result, RevertDecoder};
 
+/// Gas a transaction that prices the vault's NAV needs left beyond what it uses: the vault grants each price-source
+/// batch a fixed allowance (100,000 gas per key, up to 16 keys, `VaultMath.PRICE_GAS`) and refuses to start a batch
+/// without it, and every call frame on the way keeps back 1/64. The unused part is not paid.
+pub const PRICE_HEADROOM: u64 = 2_000_000;
+
+/// The gas limit to send a transaction with, from the gas it used in the pre-flight: 30 % more plus 50,000, and at
+/// least [`PRICE_HEADROOM`] above it (a limit of 1.3× the gas used would starve the vault's price calls on chain,
+/// where the pre-flight, run with a large limit, did not).
+pub fn gas_limit_for(gas_used: u64) -> u64 {
+    (gas_used.saturating_mul(13) / 10 + 50_000).max(gas_used.saturating_add(PRICE_HEADROOM))
+}
+
 /// One call to simulate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SimTx {
@@ -226,4 +238,18 @@ fn run(
         out.push(result);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gas_limit_leaves_the_price_headroom_and_a_margin() {
+        // A small transaction gets the full headroom for the vault's price calls.
+        assert_eq!(gas_limit_for(100_000), 100_000 + PRICE_HEADROOM);
+        // A large one gets 30 % more plus 50,000, which is then more than the headroom.
+        assert_eq!(gas_limit_for(10_000_000), 13_050_000);
+        assert!(gas_limit_for(u64::MAX) >= u64::MAX / 2, "no overflow");
+    }
 }
