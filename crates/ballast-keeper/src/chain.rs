@@ -167,8 +167,9 @@ pub struct VaultSnapshot {
     pub rebalancing_paused: bool,
     /// The rebalancer, if one is set or configured.
     pub rebalancer: Option<RebalancerState>,
-    /// Depth of each component's pool read on chain at `block` (asset base units; see [`crate::pools`]); empty
-    /// unless `[uniswap]` is configured, and then preferred by the planner over `[pools]` depths.
+    /// Depth of each component's pool read on chain at `block` (asset base units; see [`crate::pools`]): empty
+    /// unless `[uniswap]` is configured; the runner fills it just before it plans, and the planner prefers it over
+    /// the `[pools]` depths.
     pub pool_depths: std::collections::BTreeMap<Address, u128>,
 }
 

@@ -134,7 +134,7 @@ fn decimals_of(s: &VaultSnapshot, t: Address) -> u8 {
 impl Runner {
     /// The dry run behind `ballast plan`: targets (`None`: the vault's current ones) → plan → quotes → simulation.
     pub async fn plan_report(&self, targets: Option<Targets>) -> Result<PlanReport> {
-        let snap = self.snapshot().await?;
+        let mut snap = self.snapshot().await?;
         let r = snap
             .rebalancer
             .clone()
@@ -146,6 +146,7 @@ impl Runner {
             _ => Targets::current(&snap),
         };
         t.validate(snap.components.len())?;
+        self.read_pool_depths(&mut snap).await?;
         let plan = self.plan(&snap, &t, snap.nav, r.band_wad)?;
 
         let mut steps: Vec<(String, Vec<u8>)> = Vec::new();

@@ -153,7 +153,7 @@ impl Runner {
         }
     }
 
-    /// Reads every direct pool's depth on chain from the Uniswap V3 `factory` at each snapshot ([`crate::pools`]).
+    /// Reads every direct pool's depth on chain from the Uniswap V3 `factory` before each plan ([`crate::pools`]).
     pub fn with_chain_pools(mut self, factory: Option<Address>) -> Self {
         self.uniswap_factory = factory;
         self
@@ -227,11 +227,7 @@ impl Runner {
     }
 
     pub(crate) async fn snapshot(&self) -> Result<VaultSnapshot> {
-        let mut s = VaultSnapshot::read(&self.provider, self.vault, Some(self.rebalancer)).await?;
-        if let Some(factory) = self.uniswap_factory {
-            s.pool_depths =
-                crate::pools::read_depths(&self.provider, factory, &s, &self.pools).await?;
-        }
+        let s = VaultSnapshot::read(&self.provider, self.vault, Some(self.rebalancer)).await?;
         self.metrics.mark_read();
         self.metrics
             .nav
@@ -432,6 +428,7 @@ impl Runner {
                 return Ok(o);
             }
             if dry {
+                self.read_pool_depths(&mut snap).await?;
                 let plan = self.plan(&snap, &t, snap.nav, r.band_wad)?;
                 return Ok(Outcome::Simulated {
                     epoch: id,
@@ -452,6 +449,7 @@ impl Runner {
         let epoch = r.epoch.id;
         self.metrics.epoch_id.store(epoch, Ordering::Relaxed);
         let investable = r.epoch.nav_at_open.saturating_sub(r.epoch.reserved);
+        self.read_pool_depths(&mut snap).await?;
         let plan = self.plan(&snap, &Targets::current(&snap), investable, r.band_wad)?;
         let first = r.epoch.trades;
         let batches = plan.tx_batches();
@@ -506,6 +504,16 @@ impl Runner {
             trades: plan.trades.len(),
             txs: gas.txs,
         })
+    }
+
+    /// Reads the pools' depths on chain at `snap`'s block when `[uniswap]` is configured ([`crate::pools`]): only
+    /// before planning, not on every read of the vault (the daemon reads it every tick).
+    pub(crate) async fn read_pool_depths(&self, snap: &mut VaultSnapshot) -> Result<()> {
+        if let Some(factory) = self.uniswap_factory {
+            snap.pool_depths =
+                crate::pools::read_depths(&self.provider, factory, snap, &self.pools).await?;
+        }
+        Ok(())
     }
 
     pub(crate) fn plan(
