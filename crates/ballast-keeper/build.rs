@@ -29,6 +29,9 @@ const BOUND: &[&str] = &[
     "IPriceSource",
     "IERC20Metadata",
     "IAggregatorV3",
+    "IUniswapV3Pool",
+    "IUniswapV3Factory",
+    "ISwapRouter",
 ];
 
 /// Contracts `ballast deploy` creates: bound with their creation bytecode (`BYTECODE`, `DEPLOYED_BYTECODE`).

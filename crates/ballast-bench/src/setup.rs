@@ -10,11 +10,11 @@ use alloy::{
     sol_types::SolCall,
 };
 use ballast_demo::{
-    contracts::{IDemoFeed, IDemoPool, IDemoRouter, IDemoToken},
+    contracts::{IDemoFeed, IDemoToken},
     pool::sqrt_price_x96,
     World,
 };
-use ballast_keeper::bindings::IPriceSource;
+use ballast_keeper::bindings::{IPriceSource, ISwapRouter, IUniswapV3Pool};
 use eyre::{bail, eyre, Result, WrapErr};
 use tracing::info;
 
@@ -167,7 +167,7 @@ pub(crate) async fn arbitrage(p: &DynProvider, w: &World) -> Result<usize> {
             .await
             .wrap_err_with(|| format!("price of component {k}"))?;
         let current = U256::from(
-            IDemoPool::new(pool, p.clone())
+            IUniswapV3Pool::new(pool, p.clone())
                 .slot0()
                 .call()
                 .await
@@ -186,8 +186,8 @@ pub(crate) async fn arbitrage(p: &DynProvider, w: &World) -> Result<usize> {
             (w.usdc, token)
         };
         let (token_in, token_out) = if zero_for_one { (t0, t1) } else { (t1, t0) };
-        let call = IDemoRouter::exactInputSingleCall {
-            params: IDemoRouter::ExactInputSingleParams {
+        let call = ISwapRouter::exactInputSingleCall {
+            params: ISwapRouter::ExactInputSingleParams {
                 tokenIn: token_in,
                 tokenOut: token_out,
                 fee: alloy::primitives::Uint::<24, 1>::from(w.fee),

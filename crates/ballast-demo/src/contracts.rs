@@ -1,5 +1,6 @@
 //! The test contracts the demo (and the keeper benchmark) talk to beyond the project's own bindings: the mock tokens
-//! and feeds, and Uniswap V3's pool and router, reduced to the calls used.
+//! and feeds, reduced to the calls used (Uniswap V3's pool and router are bound by the keeper from
+//! `contracts/src/interfaces/IUniswapV3.sol`).
 #![allow(missing_docs)]
 
 use alloy::sol;
@@ -20,25 +21,5 @@ sol! {
     interface IDemoFeed {
         function setAnswer(int256 answer) external;
         function latestRoundData() external view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound);
-    }
-
-    #[sol(rpc)]
-    interface IDemoPool {
-        function slot0() external view returns (uint160 sqrtPriceX96, int24 tick, uint16 observationIndex, uint16 observationCardinality, uint16 observationCardinalityNext, uint8 feeProtocol, bool unlocked);
-    }
-
-    #[sol(rpc)]
-    interface IDemoRouter {
-        struct ExactInputSingleParams {
-            address tokenIn;
-            address tokenOut;
-            uint24 fee;
-            address recipient;
-            uint256 deadline;
-            uint256 amountIn;
-            uint256 amountOutMinimum;
-            uint160 sqrtPriceLimitX96;
-        }
-        function exactInputSingle(ExactInputSingleParams calldata params) external payable returns (uint256 amountOut);
     }
 }

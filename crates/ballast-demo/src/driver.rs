@@ -11,13 +11,13 @@ use alloy::{
     sol_types::{SolCall, SolValue},
 };
 use ballast_keeper::{
-    bindings::{IBallastRebalancer, IBallastVault, IPriceSource},
+    bindings::{IBallastRebalancer, IBallastVault, IPriceSource, ISwapRouter, IUniswapV3Pool},
     FeePolicy, Intent, Sender, SimTx, Simulator,
 };
 use ballast_strategy::{Day, Regime};
 
 use crate::{
-    contracts::{IDemoFeed, IDemoPool, IDemoRouter, IDemoToken},
+    contracts::{IDemoFeed, IDemoToken},
     error::{Error, KeeperContext, Result},
     planner::{self, EpochView, Holding, Leg, BATCH},
     pool::sqrt_price_x96,
@@ -231,7 +231,7 @@ impl Demo {
             let token = self.world.tokens[k];
             let usdc = self.world.usdc;
             let price36 = oracle.price(token).call().await?;
-            let pool = IDemoPool::new(self.world.pools[k], self.provider.clone());
+            let pool = IUniswapV3Pool::new(self.world.pools[k], self.provider.clone());
             let current = U256::from(pool.slot0().call().await?.sqrtPriceX96);
             let token0 = token < usdc;
             let target = sqrt_price_x96(price36, token0);
@@ -242,8 +242,8 @@ impl Demo {
             let zero_for_one = target < current;
             let (t0, t1) = if token0 { (token, usdc) } else { (usdc, token) };
             let (token_in, token_out) = if zero_for_one { (t0, t1) } else { (t1, t0) };
-            let input = IDemoRouter::exactInputSingleCall {
-                params: IDemoRouter::ExactInputSingleParams {
+            let input = ISwapRouter::exactInputSingleCall {
+                params: ISwapRouter::ExactInputSingleParams {
                     tokenIn: token_in,
                     tokenOut: token_out,
                     fee: alloy::primitives::Uint::<24, 1>::from(self.world.fee),
@@ -360,8 +360,8 @@ impl Demo {
         )
         .await?;
         let deadline = U256::from(self.timestamp().await? + 3_600);
-        let swap = IDemoRouter::exactInputSingleCall {
-            params: IDemoRouter::ExactInputSingleParams {
+        let swap = ISwapRouter::exactInputSingleCall {
+            params: ISwapRouter::ExactInputSingleParams {
                 tokenIn: self.world.usdc,
                 tokenOut: self.world.tokens[1.min(self.world.tokens.len() - 1)],
                 fee: alloy::primitives::Uint::<24, 1>::from(self.world.fee),

@@ -12,24 +12,15 @@ use alloy::{
     eips::BlockId,
     primitives::{Address, U256},
     providers::DynProvider,
-    sol,
 };
 use tracing::debug;
 
-use crate::{chain::VaultSnapshot, strategy::PoolBook, Error, Result};
-
-sol! {
-    #[sol(rpc)]
-    interface IUniswapV3FactoryView {
-        function getPool(address tokenA, address tokenB, uint24 fee) external view returns (address pool);
-    }
-    #[sol(rpc)]
-    interface IUniswapV3PoolView {
-        function liquidity() external view returns (uint128);
-        function slot0() external view returns (uint160 sqrtPriceX96, int24 tick, uint16 observationIndex,
-            uint16 observationCardinality, uint16 observationCardinalityNext, uint8 feeProtocol, bool unlocked);
-    }
-}
+use crate::{
+    bindings::{IUniswapV3Factory, IUniswapV3Pool},
+    chain::VaultSnapshot,
+    strategy::PoolBook,
+    Error, Result,
+};
 
 /// The asset-side virtual reserve of a V3 pool with active liquidity `liquidity` at `sqrt_price_x96`
 /// (`√(token1/token0)` in Q64.96), in the asset's base units, rounded down. Saturates at `u128::MAX`.
@@ -57,7 +48,7 @@ pub async fn read_depths(
     book: &PoolBook,
 ) -> Result<BTreeMap<Address, u128>> {
     let at = BlockId::number(snapshot.block);
-    let f = IUniswapV3FactoryView::new(factory, provider);
+    let f = IUniswapV3Factory::new(factory, provider);
     let mut out = BTreeMap::new();
     for c in &snapshot.components {
         let Some(spec) = book.get(c) else {
@@ -85,7 +76,7 @@ pub async fn read_depths(
                 c.symbol, c.token, snapshot.asset_symbol, spec.fee
             )));
         }
-        let p = IUniswapV3PoolView::new(pool, provider);
+        let p = IUniswapV3Pool::new(pool, provider);
         let pool_err = |name: &str, e: alloy::contract::Error| {
             Error::State(format!("pool {pool} ({}).{name}(): {e}", c.symbol))
         };
