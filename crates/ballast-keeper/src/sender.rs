@@ -12,6 +12,9 @@
 //!   fresh transaction for the same intent.
 //! - RECEIPTS: polled for every hash sent for the nonce, until `receipt_timeout`; counted once `confirmations`
 //!   blocks include it, re-checked at that depth (a receipt that vanished in a reorg sends the job back to waiting).
+//!   A nonce the chain shows used with no receipt of ours is watched for a few polls: a receipt appearing counts,
+//!   the nonce coming free again (the block that used it was reorged out) sends the same bytes again, and only a
+//!   nonce still used without our receipt stops the job as taken by another transaction.
 //! - ERRORS from the node are classified ([`classify`]): retry, already known, nonce too low, underpriced (bump),
 //!   or stop.
 
@@ -186,6 +189,16 @@ pub struct Sender {
     /// The nonce after the last confirmed transaction of this sender (0: none yet).
     confirmed_next: Arc<AtomicU64>,
     metrics: Option<Arc<Metrics>>,
+}
+
+/// What became of a used nonce whose receipt was missing ([`Sender::send`]).
+enum Lag {
+    /// One of our hashes has a receipt after all.
+    Receipt,
+    /// The nonce is unused again: the block that used it was reorged out.
+    NonceFreed,
+    /// Still used, still no receipt of ours: another transaction took it.
+    Taken,
 }
 
 struct Signed {
@@ -434,29 +447,23 @@ impl Sender {
                 last_push = Instant::now();
                 continue;
             }
-            let mined_nonce = self
-                .provider
-                .get_transaction_count(self.address())
-                .latest()
-                .await
-                .map_err(Error::rpc)?;
-            if mined_nonce > nonce {
+            if self.mined_nonce().await? > nonce {
                 // Our nonce is used but none of our hashes has a receipt yet. The receipt may lag the nonce (a node
-                // re-indexing after a reorg does): look again a few times before concluding another
-                // transaction took the nonce.
-                let mut found = false;
-                for _ in 0..RECEIPT_LAG_CHECKS {
-                    tokio::time::sleep(self.policy.poll).await;
-                    if self.receipt_of(&hashes).await?.is_some() {
-                        found = true;
-                        break;
+                // re-indexing after a reorg does), and the block that used the nonce may itself be reorged out: look
+                // again a few times, at both, before concluding another transaction took the nonce.
+                match self.await_lagging_receipt(&hashes, nonce).await? {
+                    Lag::Receipt => {}
+                    Lag::NonceFreed => {
+                        warn!(nonce, hash = %current.hash, "nonce free again (reorg): rebroadcasting");
+                        self.broadcast(&current.raw).await?;
+                        last_push = Instant::now();
                     }
-                }
-                if !found {
-                    self.count(|m| &m.txs_failed);
-                    return Err(Error::Refused(format!(
-                        "nonce {nonce} was used by another transaction"
-                    )));
+                    Lag::Taken => {
+                        self.count(|m| &m.txs_failed);
+                        return Err(Error::Refused(format!(
+                            "nonce {nonce} was used by another transaction"
+                        )));
+                    }
                 }
                 continue;
             }
@@ -491,6 +498,29 @@ impl Sender {
             }
             tokio::time::sleep(self.policy.poll).await;
         }
+    }
+
+    /// The sender's nonce in the latest block: transactions of this key mined so far.
+    async fn mined_nonce(&self) -> Result<u64> {
+        self.provider
+            .get_transaction_count(self.address())
+            .latest()
+            .await
+            .map_err(Error::rpc)
+    }
+
+    /// Called when the chain shows `nonce` used but none of `hashes` has a receipt: polls both a few times.
+    async fn await_lagging_receipt(&self, hashes: &[TxHash], nonce: u64) -> Result<Lag> {
+        for _ in 0..RECEIPT_LAG_CHECKS {
+            tokio::time::sleep(self.policy.poll).await;
+            if self.receipt_of(hashes).await?.is_some() {
+                return Ok(Lag::Receipt);
+            }
+            if self.mined_nonce().await? <= nonce {
+                return Ok(Lag::NonceFreed);
+            }
+        }
+        Ok(Lag::Taken)
     }
 
     /// Waits for `receipt` to reach the confirmation depth. `Ok(None)` if it disappeared (reorg).

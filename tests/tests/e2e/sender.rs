@@ -231,3 +231,63 @@ async fn a_reorged_transaction_is_sent_again_until_confirmed() {
         .expect("rpc")
         .is_some());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_nonce_freed_again_while_its_receipt_is_missing_is_not_called_taken() {
+    // The race behind a reorg seen from the sender: the chain shows our nonce used, no receipt of ours is there yet,
+    // and then the block that used the nonce is gone. Staged with anvil_setNonce: up while the transaction waits in
+    // the pool, down again inside the sender's receipt-lag window.
+    let (world, _anvil, p) = chain(&["--no-mining"]).await;
+    let sender = Sender::new(p.clone(), p.clone(), signer(), 31337, policy());
+    let nonce = p
+        .get_transaction_count(world.deployer)
+        .await
+        .expect("nonce");
+    let job = tokio::spawn({
+        let sender = sender.clone();
+        let intent = accrue(world.vault);
+        async move { sender.send(&intent).await }
+    });
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if p.get_transaction_count(world.deployer)
+            .pending()
+            .await
+            .expect("pending")
+            > nonce
+        {
+            break;
+        }
+    }
+    p.anvil_set_nonce(world.deployer, nonce + 1)
+        .await
+        .expect("nonce up");
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    p.anvil_set_nonce(world.deployer, nonce)
+        .await
+        .expect("nonce down");
+    // Past the lag window (10 polls of 100 ms): a sender that only re-reads receipts has given up by now.
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    if job.is_finished() {
+        panic!(
+            "the sender stopped while its nonce was free: {:?}",
+            job.await.expect("join")
+        );
+    }
+    let mut result = None;
+    for _ in 0..150 {
+        p.evm_mine(None).await.expect("mine");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if job.is_finished() {
+            result = Some(job.await.expect("join"));
+            break;
+        }
+    }
+    let sent = result.expect("finished").expect("confirmed");
+    assert_eq!(sent.nonce, nonce);
+    assert!(p
+        .get_transaction_receipt(sent.hash)
+        .await
+        .expect("rpc")
+        .is_some());
+}
