@@ -15,6 +15,7 @@
 # target/bench/world-<N>.json). Builds with `cargo build --release` first (several minutes from cold on 2 cores).
 set -euo pipefail
 source "$(dirname "$0")/bootstrap.sh"
+source "$(dirname "$0")/devchain.sh"
 cd "$ROOT"
 
 PORT="${BENCH_PORT:-8555}"
@@ -23,10 +24,6 @@ OUT="target/bench"
 SIZES="${BENCH_SIZES:-25 100}"
 REPS="${BENCH_REPS:-5}"
 mkdir -p "$OUT" target/demo
-
-# anvil's well-known development keys: 0 deploys and updates the feeds, 1 is the keeper, 2 the arbitrageur, 3 deposits.
-MNEMONIC="test test test test test test test test test test test junk"
-key() { "$CAST" wallet private-key --mnemonic "$MNEMONIC" --mnemonic-index "$1"; }
 
 echo "==> building the keeper and the bench (cargo build --release)"
 cargo build --release --locked -j2 -p ballast-cli -p ballast-bench -q
@@ -37,36 +34,15 @@ DATE="$(date -u +%F)"
 CPU="$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -1)"
 echo "    machine: nproc $(nproc), ${CPU:-unknown CPU}; date $DATE"
 
-ANVIL_PID=""
-stop_anvil() {
-  if [[ -n "$ANVIL_PID" ]]; then
-    kill "$ANVIL_PID" 2>/dev/null || true
-    wait "$ANVIL_PID" 2>/dev/null || true
-    ANVIL_PID=""
-  fi
-}
 trap stop_anvil EXIT
 
 files=()
 for N in $SIZES; do
-  if "$CAST" chain-id --rpc-url "$RPC" >/dev/null 2>&1; then
-    echo "error: something already answers on $RPC; set BENCH_PORT to a free port" >&2
-    exit 1
-  fi
   echo "==> N = $N: starting anvil on $RPC (log: $OUT/anvil-$N.log)"
-  "$ANVIL" --port "$PORT" --mnemonic "$MNEMONIC" --gas-limit 100000000 --silent >"$OUT/anvil-$N.log" 2>&1 &
-  ANVIL_PID=$!
-  for _ in $(seq 1 50); do
-    "$CAST" chain-id --rpc-url "$RPC" >/dev/null 2>&1 && break
-    sleep 0.2
-  done
-  "$CAST" chain-id --rpc-url "$RPC" >/dev/null || { echo "error: anvil did not start on $RPC" >&2; exit 1; }
-
+  start_anvil "$PORT" "$OUT/anvil-$N.log" BENCH_PORT
   echo "    deploying the world with $N components (log: $OUT/deploy-$N.log)"
   start=$SECONDS
-  COMPONENTS="$N" DEPLOYER_KEY="$(key 0)" ARBITRAGEUR_KEY="$(key 2)" KEEPER="$("$CAST" wallet address "$(key 1)")" \
-    "$FORGE" script script/DemoWorld.s.sol --rpc-url "$RPC" --broadcast -q >"$OUT/deploy-$N.log" 2>&1 \
-    || { tail -20 "$OUT/deploy-$N.log" >&2; exit 1; }
+  deploy_demo_world "$RPC" "$N" "$OUT/deploy-$N.log"
   cp target/demo/world.json "$OUT/world-$N.json"
   echo "    deployed in $((SECONDS - start)) s"
 

@@ -20,6 +20,7 @@
 # vault's NAV with holding BTC and with the index without the switch, and gas per holder with doing it yourself.
 set -euo pipefail
 source "$(dirname "$0")/bootstrap.sh"
+source "$(dirname "$0")/devchain.sh"
 cd "$ROOT"
 
 PORT="${DEMO_PORT:-8545}"
@@ -28,33 +29,16 @@ OUT="target/demo"
 PROFILE="${DEMO_PROFILE:-release}"
 mkdir -p "$OUT"
 
-# anvil's well-known development keys: 0 deploys and updates the feeds, 1 is the keeper, 2 the arbitrageur, 3..8 users.
-MNEMONIC="test test test test test test test test test test test junk"
-key() { "$CAST" wallet private-key --mnemonic "$MNEMONIC" --mnemonic-index "$1"; }
-
 echo "==> building ballast (cargo --profile $PROFILE; the first build takes several minutes)"
 cargo build --profile "$PROFILE" -p ballast-cli --locked -q
 BIN="target/$([[ "$PROFILE" == dev ]] && echo debug || echo "$PROFILE")/ballast"
 
-if "$CAST" chain-id --rpc-url "$RPC" >/dev/null 2>&1; then
-  echo "error: something already answers on $RPC; set DEMO_PORT to a free port" >&2
-  exit 1
-fi
 echo "==> starting anvil on $RPC (log: $OUT/anvil.log)"
-"$ANVIL" --port "$PORT" --mnemonic "$MNEMONIC" --gas-limit 100000000 --silent >"$OUT/anvil.log" 2>&1 &
-ANVIL_PID=$!
-trap 'kill $ANVIL_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do
-  "$CAST" chain-id --rpc-url "$RPC" >/dev/null 2>&1 && break
-  sleep 0.2
-done
-"$CAST" chain-id --rpc-url "$RPC" >/dev/null || { echo "error: anvil did not start on $RPC" >&2; exit 1; }
-
+trap stop_anvil EXIT
+start_anvil "$PORT" "$OUT/anvil.log" DEMO_PORT
 echo "==> deploying the world: USDC, 25 tokens with feeds, the vault and rebalancer, Uniswap V3 with 25 pools"
 start=$SECONDS
-DEPLOYER_KEY="$(key 0)" ARBITRAGEUR_KEY="$(key 2)" KEEPER="$("$CAST" wallet address "$(key 1)")" \
-  "$FORGE" script script/DemoWorld.s.sol --rpc-url "$RPC" --broadcast -q >"$OUT/deploy.log" 2>&1 \
-  || { cat "$OUT/deploy.log" >&2; exit 1; }
+deploy_demo_world "$RPC" 25 "$OUT/deploy.log"
 echo "    done in $((SECONDS - start)) s; addresses: $OUT/world.json"
 
 echo "==> running the year"
