@@ -69,6 +69,9 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
     Regime internal _regime;
     uint40 internal _lastSwitch;
     uint40 internal _lastRebalanceOpen;
+    /// @dev The rolling-window loss budget at `_windowLossAt` (fraction of NAV, WAD), before its drain since then.
+    uint64 internal _windowLossWad;
+    uint40 internal _windowLossAt;
 
     constructor(IBallastVault vault_, address owner_, address keeper_, Config memory config_) Ownable(owner_) {
         if (address(vault_) == address(0)) revert ZeroAddress();
@@ -178,6 +181,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
         if (loss > maxEpoch) revert EpochLossExceeded(loss, maxEpoch);
         uint256 maxTurnover = ctx.nav.mulDiv(ctx.c.maxTurnoverBps, BPS);
         if (turnover > maxTurnover) revert TurnoverExceeded(turnover, maxTurnover);
+        if (callLoss != 0) _bookWindowLoss(epochId, callLoss, ctx.nav, ctx.c);
 
         e.trades += uint32(trades.length);
         e.turnover = turnover.toUint128();
@@ -234,6 +238,12 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
     /// @inheritdoc IBallastRebalancer
     function config() external view returns (Config memory) {
         return _config;
+    }
+
+    /// @inheritdoc IBallastRebalancer
+    function windowLoss() external view returns (uint256 usedWad, uint256 capWad) {
+        capWad = uint256(_config.maxEpochLossBps) * (WAD / BPS);
+        usedWad = _drainedWindowLoss(capWad, _config.epochInterval);
     }
 
     /// @inheritdoc IBallastRebalancer
@@ -410,6 +420,23 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
             navAtClose: 0
         });
         emit EpochOpened(id, kind, msg.sender, navAssets, reserved);
+    }
+
+    /// @dev Adds a call's loss (as a fraction of `nav`, rounded up) to the rolling-window budget, drained first.
+    /// The drain rounds down; both roundings count against the keeper.
+    function _bookWindowLoss(uint64 epochId, uint256 callLoss, uint256 nav, Config memory c) internal {
+        uint256 capWad = uint256(c.maxEpochLossBps) * (WAD / BPS);
+        uint256 usedWad = _drainedWindowLoss(capWad, c.epochInterval) + callLoss.mulDiv(WAD, nav, Math.Rounding.Ceil);
+        if (usedWad > capWad) revert WindowLossExceeded(usedWad, capWad);
+        _windowLossWad = uint64(usedWad); // <= capWad <= 3e16
+        _windowLossAt = uint40(block.timestamp);
+        emit WindowLossBooked(epochId, callLoss, usedWad, capWad);
+    }
+
+    function _drainedWindowLoss(uint256 capWad, uint256 interval) internal view returns (uint256) {
+        uint256 used = _windowLossWad;
+        uint256 drained = (block.timestamp - _windowLossAt).mulDiv(capWad, interval);
+        return used > drained ? used - drained : 0;
     }
 
     function _setAllCash() internal {

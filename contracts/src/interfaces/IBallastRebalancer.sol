@@ -22,6 +22,10 @@ import {ISwapAdapter} from "./ISwapAdapter.sol";
 ///   takes the cash leg below its target minus the band.
 /// - losses (oracle value in minus oracle value out, summed over trades) are capped per call and per epoch, and
 ///   turnover (oracle value sold) per epoch, all in basis points of the NAV at the epoch's opening.
+/// - losses are also capped across epochs, over a rolling window (`windowLoss`): each call's loss, as a fraction of
+///   its epoch's opening NAV, fills a budget of `maxEpochLossBps` that drains linearly at `maxEpochLossBps` per
+///   `epochInterval`. However often epochs open, a keeper loses at most one budget plus `maxEpochLossBps` per
+///   interval elapsed, not that much per epoch. A forced risk-off trades under the same budget.
 /// - epochs open at most once per `minEpochSpacing`; regime switches at most once per `minDwell` (the guardian may
 ///   force risk-off at any time).
 /// Target values during an epoch are weights times the NAV at its opening (less what queued redemptions will take).
@@ -42,7 +46,8 @@ interface IBallastRebalancer {
     /// @notice Owner-set parameters, each capped by a constant.
     /// @param maxSlippageBps Largest shortfall of a trade's output below its oracle value.
     /// @param maxCallLossBps Largest loss in one `executeTrades` call, in bps of the epoch's opening NAV.
-    /// @param maxEpochLossBps Largest loss in one epoch, in bps of its opening NAV.
+    /// @param maxEpochLossBps Largest loss in one epoch, in bps of its opening NAV; also the rolling-window budget
+    /// (`windowLoss`), which drains at this rate per `epochInterval`.
     /// @param maxTurnoverBps Largest value sold in one epoch, in bps of its opening NAV.
     /// @param bandWad No-trade band around each target, as an absolute weight (WAD).
     /// @param cashBufferWad Least cash weight of risk-on targets, so that ordinary withdrawals are instant.
@@ -143,6 +148,8 @@ interface IBallastRebalancer {
     error CallLossExceeded(uint256 loss, uint256 max);
     /// @notice The losses of the epoch (`loss`) would exceed the per-epoch bound `max`.
     error EpochLossExceeded(uint256 loss, uint256 max);
+    /// @notice The rolling-window loss budget would reach `used` (a fraction of NAV, WAD), past its cap `max`.
+    error WindowLossExceeded(uint256 used, uint256 max);
     /// @notice The epoch's turnover (`turnover`) would exceed the bound `max`.
     error TurnoverExceeded(uint256 turnover, uint256 max);
     /// @notice The price of `token` is unavailable (stale or invalid): no trading.
@@ -179,6 +186,9 @@ interface IBallastRebalancer {
         uint256 valueOut,
         int256 slippageBps
     );
+    /// @notice A call of epoch `epochId` lost `loss` (asset units); the rolling-window budget is now `usedWad` (a
+    /// fraction of NAV, WAD) of `capWad`.
+    event WindowLossBooked(uint64 indexed epochId, uint256 loss, uint256 usedWad, uint256 capWad);
     /// @notice The regime changed to `regime` for `reason` (a keeper-defined code), by `by`.
     event RegimeSwitched(Regime regime, uint32 indexed reason, address indexed by, bool forced);
     /// @notice The configuration changed.
@@ -233,6 +243,11 @@ interface IBallastRebalancer {
 
     /// @notice The configuration.
     function config() external view returns (Config memory);
+
+    /// @notice The rolling-window loss budget now: `usedWad`, the losses still counted (each a fraction of its
+    /// epoch's opening NAV, WAD, drained linearly at `capWad` per `epochInterval`), and the cap `capWad`
+    /// (`maxEpochLossBps` as WAD). An `executeTrades` call whose loss would take `usedWad` past `capWad` reverts.
+    function windowLoss() external view returns (uint256 usedWad, uint256 capWad);
 
     /// @notice The bounded minimum output for selling `amountIn` of `tokenIn` for `tokenOut`, and the oracle value
     /// (in asset units) of the input. Reverts with `PriceUnavailable` when a price is unavailable.

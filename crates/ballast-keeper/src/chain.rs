@@ -109,6 +109,10 @@ pub struct RebalancerState {
     pub max_turnover_bps: u32,
     /// Least seconds between two regime switches.
     pub min_dwell: u64,
+    /// The rolling-window loss budget used now (fraction of NAV, WAD; drains over `epochInterval`).
+    pub window_loss_wad: u64,
+    /// Its cap (WAD): an `executeTrades` call whose loss would pass it reverts `WindowLossExceeded`.
+    pub window_loss_cap_wad: u64,
 }
 
 /// Fees as configured on the vault.
@@ -401,6 +405,12 @@ pub async fn read_rebalancer(
         .call()
         .await
         .map_err(|e| call("config", e))?;
+    let window = r
+        .windowLoss()
+        .block(at)
+        .call()
+        .await
+        .map_err(|e| call("windowLoss", e))?;
     Ok(RebalancerState {
         address,
         epoch: EpochState {
@@ -423,6 +433,8 @@ pub async fn read_rebalancer(
         max_slippage_bps: c.maxSlippageBps,
         max_turnover_bps: c.maxTurnoverBps,
         min_dwell: u64::from(c.minDwell),
+        window_loss_wad: window.usedWad.saturating_to(),
+        window_loss_cap_wad: window.capWad.saturating_to(),
     })
 }
 

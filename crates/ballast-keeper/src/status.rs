@@ -50,6 +50,9 @@ pub struct EpochReport {
     pub trades: u32,
 }
 
+/// One basis point as a WAD fraction.
+const BPS_WAD: u64 = 100_000_000_000_000;
+
 /// The rebalancer part of the report.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct RebalancerReport {
@@ -63,6 +66,10 @@ pub struct RebalancerReport {
     pub last_epoch: EpochReport,
     /// The contract's next scheduled rebalance (unix).
     pub next_rebalance_due: u64,
+    /// Trading losses still counted in the rolling window, bps of NAV (rounded up).
+    pub window_loss_bps: u64,
+    /// The window's cap, bps of NAV.
+    pub window_loss_cap_bps: u64,
 }
 
 /// Fees.
@@ -166,6 +173,8 @@ impl StatusReport {
                 trades: r.epoch.trades,
             },
             next_rebalance_due: r.next_rebalance_due,
+            window_loss_bps: r.window_loss_wad.div_ceil(BPS_WAD),
+            window_loss_cap_bps: r.window_loss_cap_wad / BPS_WAD,
         });
         Self {
             block: s.block,
@@ -266,6 +275,11 @@ impl fmt::Display for StatusReport {
                     o,
                     "next due     {} (contract schedule)",
                     r.next_rebalance_due
+                );
+                let _ = writeln!(
+                    o,
+                    "loss budget  {} of {} bps of NAV used (rolling window)",
+                    r.window_loss_bps, r.window_loss_cap_bps
                 );
             }
             None => {

@@ -287,6 +287,8 @@ mod tests {
                 max_slippage_bps: 100,
                 max_turnover_bps: 30_000,
                 min_dwell: 86_400,
+                window_loss_wad: 0,
+                window_loss_cap_wad: WAD / 100,
             }),
             pool_depths: BTreeMap::new(),
         }

@@ -39,6 +39,14 @@ async fn once_runs_a_whole_epoch_then_reports_it() {
     assert_eq!(s["rebalancer"]["last_epoch"]["id"], 1);
     assert_eq!(s["rebalancer"]["last_epoch"]["open"], false);
     assert_eq!(s["rebalancer"]["last_epoch"]["trades"], 3);
+    assert_eq!(
+        s["rebalancer"]["window_loss_cap_bps"], 300,
+        "the world's maxEpochLossBps"
+    );
+    let used = s["rebalancer"]["window_loss_bps"]
+        .as_u64()
+        .expect("window_loss_bps");
+    assert!(used <= 300, "{used} bps of the rolling-window budget used");
     for h in s["holdings"].as_array().expect("holdings") {
         let (w, t) = (
             h["weight_wad"].as_u64().unwrap_or(0) as i128,
