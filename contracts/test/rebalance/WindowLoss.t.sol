@@ -51,17 +51,22 @@ contract WindowLossTest is RebalanceFixture {
         rebalancer.closeEpoch(id);
     }
 
-    function test_secondLossyEpochInTheWindowIsRefused() public {
-        (uint64 id, uint256 nav) = _open(1, 0);
-        IBallastRebalancer.Trade[] memory sell1 = _lossySell(1, nav);
+    /// @dev A whole epoch after `wait` seconds: opens it, sells 8% of NAV of component `i` (~7.2 bps lost), closes it.
+    function _lossyEpoch(uint256 i, uint256 wait) internal returns (uint64 id, uint256 nav) {
+        (id, nav) = _open(i, wait);
+        IBallastRebalancer.Trade[] memory sell = _lossySell(i, nav);
         vm.prank(keeper);
-        rebalancer.executeTrades(id, 0, sell1);
+        rebalancer.executeTrades(id, 0, sell);
+        _close(id);
+    }
+
+    function test_secondLossyEpochInTheWindowIsRefused() public {
+        (, uint256 nav) = _lossyEpoch(1, 0);
         uint256 loss = rebalancer.currentEpoch().loss;
         assertApproxEqRel(loss, nav * 72 / 100_000, 0.01e18, "~7.2 bps lost");
         (uint256 used, uint256 cap) = rebalancer.windowLoss();
         assertEq(cap, 10 * BPS_WAD);
         assertEq(used, (loss * 1e18 + nav - 1) / nav, "the loss as a fraction of NAV, rounded up");
-        _close(id);
 
         // One hour later (the spacing), a new epoch: within its own cap, but not within the window's.
         (uint64 id2, uint256 nav2) = _open(2, 1 hours);
@@ -77,11 +82,7 @@ contract WindowLossTest is RebalanceFixture {
     }
 
     function test_budgetDrainsLinearlyOverTheInterval() public {
-        (uint64 id, uint256 nav) = _open(1, 0);
-        IBallastRebalancer.Trade[] memory sell1 = _lossySell(1, nav);
-        vm.prank(keeper);
-        rebalancer.executeTrades(id, 0, sell1);
-        _close(id);
+        _lossyEpoch(1, 0);
         (uint256 used, uint256 cap) = rebalancer.windowLoss();
         skip(3.5 days);
         (uint256 half,) = rebalancer.windowLoss();
@@ -92,11 +93,7 @@ contract WindowLossTest is RebalanceFixture {
     }
 
     function test_secondLossyEpochPassesOnceEnoughHasDrained() public {
-        (uint64 id, uint256 nav) = _open(1, 0);
-        IBallastRebalancer.Trade[] memory sell1 = _lossySell(1, nav);
-        vm.prank(keeper);
-        rebalancer.executeTrades(id, 0, sell1);
-        _close(id);
+        _lossyEpoch(1, 0);
         // 7.2 + 7.2 - 10 = 4.4 bps must drain: 4.4 / 10 of 7 days ≈ 3.1 days; 4 days drain 5.7 bps.
         (uint64 id2, uint256 nav2) = _open(2, 4 days);
         IBallastRebalancer.Trade[] memory sell2 = _lossySell(2, nav2);

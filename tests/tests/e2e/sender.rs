@@ -8,7 +8,11 @@ use alloy::{
     signers::local::PrivateKeySigner,
     sol_types::SolCall,
 };
-use ballast_keeper::{bindings::IBallastVault, sender::Intent, Error, FeePolicy, Sender};
+use ballast_keeper::{
+    bindings::IBallastVault,
+    sender::{Intent, SentTx},
+    Error, FeePolicy, Sender,
+};
 
 use crate::support::{chain, DEPLOYER_KEY};
 
@@ -40,6 +44,36 @@ fn signer() -> PrivateKeySigner {
     DEPLOYER_KEY.parse().expect("key")
 }
 
+/// Sends `accrueManagementFee` on `vault` in the background.
+fn spawn_accrue(
+    sender: &Sender,
+    vault: alloy::primitives::Address,
+) -> tokio::task::JoinHandle<Result<SentTx, Error>> {
+    let sender = sender.clone();
+    let intent = accrue(vault);
+    tokio::spawn(async move { sender.send(&intent).await })
+}
+
+/// Whether a transaction of `who` at `nonce` reaches the node's pool within 5 s.
+async fn in_pool_within_5s(
+    p: &alloy::providers::DynProvider,
+    who: alloy::primitives::Address,
+    nonce: u64,
+) -> bool {
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if p.get_transaction_count(who)
+            .pending()
+            .await
+            .expect("pending")
+            > nonce
+        {
+            return true;
+        }
+    }
+    false
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn sends_and_confirms_with_automine() {
     let (world, _anvil, p) = chain(&[]).await;
@@ -66,11 +100,7 @@ async fn dropped_transaction_is_rebroadcast_then_replaced_at_the_same_nonce() {
         .get_transaction_count(world.deployer)
         .await
         .expect("nonce");
-    let job = tokio::spawn({
-        let sender = sender.clone();
-        let intent = accrue(world.vault);
-        async move { sender.send(&intent).await }
-    });
+    let job = spawn_accrue(&sender, world.vault);
     // Drop whatever the sender broadcast, twice, then let a block be mined.
     for _ in 0..2 {
         let mut dropped = false;
@@ -177,23 +207,12 @@ async fn a_reorged_transaction_is_sent_again_until_confirmed() {
         .await
         .expect("nonce");
     let snapshot = p.anvil_snapshot().await.expect("snapshot");
-    let job = tokio::spawn({
-        let sender = sender.clone();
-        let intent = accrue(world.vault);
-        async move { sender.send(&intent).await }
-    });
+    let job = spawn_accrue(&sender, world.vault);
     // Mine it, then revert the chain to before it (a reorg), then mine blocks until it is confirmed again.
-    for _ in 0..50 {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        if p.get_transaction_count(world.deployer)
-            .pending()
-            .await
-            .expect("pending")
-            > nonce
-        {
-            break;
-        }
-    }
+    assert!(
+        in_pool_within_5s(&p, world.deployer, nonce).await,
+        "the sender never broadcast"
+    );
     p.evm_mine(None).await.expect("mine");
     assert_eq!(
         p.get_transaction_count(world.deployer)
@@ -243,22 +262,11 @@ async fn a_nonce_freed_again_while_its_receipt_is_missing_is_not_called_taken() 
         .get_transaction_count(world.deployer)
         .await
         .expect("nonce");
-    let job = tokio::spawn({
-        let sender = sender.clone();
-        let intent = accrue(world.vault);
-        async move { sender.send(&intent).await }
-    });
-    for _ in 0..50 {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        if p.get_transaction_count(world.deployer)
-            .pending()
-            .await
-            .expect("pending")
-            > nonce
-        {
-            break;
-        }
-    }
+    let job = spawn_accrue(&sender, world.vault);
+    assert!(
+        in_pool_within_5s(&p, world.deployer, nonce).await,
+        "the sender never broadcast"
+    );
     p.anvil_set_nonce(world.deployer, nonce + 1)
         .await
         .expect("nonce up");
