@@ -3,8 +3,9 @@
 use std::time::Duration;
 
 use alloy::{
+    node_bindings::AnvilInstance,
     primitives::U256,
-    providers::{ext::AnvilApi, Provider},
+    providers::{ext::AnvilApi, DynProvider, Provider},
     signers::local::PrivateKeySigner,
     sol_types::SolCall,
 };
@@ -14,7 +15,7 @@ use ballast_keeper::{
     Error, FeePolicy, Sender,
 };
 
-use crate::support::{chain, DEPLOYER_KEY};
+use crate::support::{chain, World, DEPLOYER_KEY};
 
 fn policy() -> FeePolicy {
     FeePolicy {
@@ -44,6 +45,17 @@ fn signer() -> PrivateKeySigner {
     DEPLOYER_KEY.parse().expect("key")
 }
 
+/// A chain that mines only when told to, a sender for the deployer with `policy`, and the deployer's next nonce.
+async fn paused_chain(policy: FeePolicy) -> (World, AnvilInstance, DynProvider, Sender, u64) {
+    let (world, anvil, p) = chain(&["--no-mining"]).await;
+    let sender = Sender::new(p.clone(), p.clone(), signer(), 31337, policy);
+    let nonce = p
+        .get_transaction_count(world.deployer)
+        .await
+        .expect("nonce");
+    (world, anvil, p, sender, nonce)
+}
+
 /// Sends `accrueManagementFee` on `vault` in the background.
 fn spawn_accrue(
     sender: &Sender,
@@ -55,11 +67,7 @@ fn spawn_accrue(
 }
 
 /// Whether a transaction of `who` at `nonce` reaches the node's pool within 5 s.
-async fn in_pool_within_5s(
-    p: &alloy::providers::DynProvider,
-    who: alloy::primitives::Address,
-    nonce: u64,
-) -> bool {
+async fn in_pool_within_5s(p: &DynProvider, who: alloy::primitives::Address, nonce: u64) -> bool {
     for _ in 0..50 {
         tokio::time::sleep(Duration::from_millis(100)).await;
         if p.get_transaction_count(who)
@@ -94,12 +102,7 @@ async fn sends_and_confirms_with_automine() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dropped_transaction_is_rebroadcast_then_replaced_at_the_same_nonce() {
-    let (world, _anvil, p) = chain(&["--no-mining"]).await;
-    let sender = Sender::new(p.clone(), p.clone(), signer(), 31337, policy());
-    let nonce = p
-        .get_transaction_count(world.deployer)
-        .await
-        .expect("nonce");
+    let (world, _anvil, p, sender, nonce) = paused_chain(policy()).await;
     let job = spawn_accrue(&sender, world.vault);
     // Drop whatever the sender broadcast, twice, then let a block be mined.
     for _ in 0..2 {
@@ -198,14 +201,9 @@ async fn waits_instead_of_paying_above_the_cap() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reorged_transaction_is_sent_again_until_confirmed() {
-    let (world, _anvil, p) = chain(&["--no-mining"]).await;
     let mut deep = policy();
     deep.confirmations = 3;
-    let sender = Sender::new(p.clone(), p.clone(), signer(), 31337, deep);
-    let nonce = p
-        .get_transaction_count(world.deployer)
-        .await
-        .expect("nonce");
+    let (world, _anvil, p, sender, nonce) = paused_chain(deep).await;
     let snapshot = p.anvil_snapshot().await.expect("snapshot");
     let job = spawn_accrue(&sender, world.vault);
     // Mine it, then revert the chain to before it (a reorg), then mine blocks until it is confirmed again.
@@ -256,12 +254,7 @@ async fn a_nonce_freed_again_while_its_receipt_is_missing_is_not_called_taken() 
     // The race behind a reorg seen from the sender: the chain shows our nonce used, no receipt of ours is there yet,
     // and then the block that used the nonce is gone. Staged with anvil_setNonce: up while the transaction waits in
     // the pool, down again inside the sender's receipt-lag window.
-    let (world, _anvil, p) = chain(&["--no-mining"]).await;
-    let sender = Sender::new(p.clone(), p.clone(), signer(), 31337, policy());
-    let nonce = p
-        .get_transaction_count(world.deployer)
-        .await
-        .expect("nonce");
+    let (world, _anvil, p, sender, nonce) = paused_chain(policy()).await;
     let job = spawn_accrue(&sender, world.vault);
     assert!(
         in_pool_within_5s(&p, world.deployer, nonce).await,
