@@ -253,12 +253,7 @@ impl Sender {
     /// The nonce for a new job, read from the chain; fails if foreign transactions of this key are pending.
     pub async fn next_nonce(&self) -> Result<u64> {
         let addr = self.address();
-        let latest = self
-            .provider
-            .get_transaction_count(addr)
-            .latest()
-            .await
-            .map_err(Error::rpc)?;
+        let latest = self.mined_nonce().await?;
         let pending = self
             .provider
             .get_transaction_count(addr)
