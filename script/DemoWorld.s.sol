@@ -125,7 +125,6 @@ contract DemoWorld is Script {
                 symbol: "BTOP",
                 owner: deployer,
                 guardian: deployer,
-                keeper: deployer,
                 feeRecipient: deployer,
                 seedAssets: seed
             })

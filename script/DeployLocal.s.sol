@@ -47,7 +47,6 @@ contract DeployLocal is Script {
                 symbol: "BTOP",
                 owner: deployer,
                 guardian: deployer,
-                keeper: deployer,
                 feeRecipient: deployer,
                 seedAssets: seed
             })

@@ -35,6 +35,8 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
     uint64 public constant MAX_BAND_WAD = 0.05e18;
     /// @notice Cap of `cashBufferWad`: 50%.
     uint64 public constant MAX_CASH_BUFFER_WAD = 0.5e18;
+    /// @notice Most cash a risk-on epoch may target: 50%. More cash than that is risk-off, a regime switch.
+    uint64 public constant MAX_RISK_ON_CASH_WAD = 0.5e18;
     /// @notice Cap of `minDwell`.
     uint32 public constant MAX_DWELL = 90 days;
     /// @notice Bounds of `keeperGracePeriod`.
@@ -103,7 +105,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
     {
         _checkCanOpen(expectedId);
         if (_regime == Regime.RiskOff) revert RiskOffTargets();
-        _checkBuffer(cashWeight);
+        _checkRiskOnCash(cashWeight);
         vault.setTargetWeights(weights, cashWeight);
         _lastRebalanceOpen = uint40(block.timestamp);
         _open(expectedId, EpochKind.Rebalance);
@@ -128,7 +130,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
         if (to == Regime.RiskOff) {
             _setAllCash();
         } else {
-            _checkBuffer(cashWeight);
+            _checkRiskOnCash(cashWeight);
             vault.setTargetWeights(weights, cashWeight);
         }
         _regime = to;
@@ -157,35 +159,33 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
         Epoch storage e = _openEpoch(epochId);
         if (firstIndex != e.trades) revert TradeIndexMismatch(e.trades, firstIndex);
 
+        uint256 base = _base(e);
+        uint256 reserved = e.reserved;
         Ctx memory ctx = Ctx({
             epochId: epochId,
-            nav: e.navAtOpen,
-            investable: uint256(e.navAtOpen) - e.reserved,
-            reserved: e.reserved,
+            nav: base,
+            investable: base > reserved ? base - reserved : 0,
+            reserved: reserved,
             cashWeight: vault.cashTargetWeight(),
             c: _config
         });
         uint256 callLoss;
         uint256 turnover = e.turnover;
-        uint256 loss = e.loss;
         for (uint256 i; i < trades.length; ++i) {
             (uint256 valueIn, uint256 tradeLoss) = _trade(ctx, e.trades + uint32(i), trades[i]);
             callLoss += tradeLoss;
             turnover += valueIn;
         }
-        loss += callLoss;
 
-        uint256 maxCall = ctx.nav.mulDiv(ctx.c.maxCallLossBps, BPS);
+        uint256 maxCall = base.mulDiv(ctx.c.maxCallLossBps, BPS);
         if (callLoss > maxCall) revert CallLossExceeded(callLoss, maxCall);
-        uint256 maxEpoch = ctx.nav.mulDiv(ctx.c.maxEpochLossBps, BPS);
-        if (loss > maxEpoch) revert EpochLossExceeded(loss, maxEpoch);
-        uint256 maxTurnover = ctx.nav.mulDiv(ctx.c.maxTurnoverBps, BPS);
+        uint256 maxTurnover = base.mulDiv(ctx.c.maxTurnoverBps, BPS);
         if (turnover > maxTurnover) revert TurnoverExceeded(turnover, maxTurnover);
-        if (callLoss != 0) _bookWindowLoss(epochId, callLoss, ctx.nav, ctx.c);
+        // base > 0 when there is a loss: it passed the per-call cap, which is zero when the base is.
+        if (callLoss != 0) _bookLoss(e, callLoss, callLoss.mulDiv(WAD, base, Math.Rounding.Ceil), ctx.c);
 
         e.trades += uint32(trades.length);
         e.turnover = turnover.toUint128();
-        e.loss = loss.toUint128();
     }
 
     /// @inheritdoc IBallastRebalancer
@@ -203,11 +203,13 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
         if (address(queue) != address(0)) {
             uint256 pending = queue.pendingShares(epochId);
             if (pending != 0) {
-                uint256 payable_ = vault.maxRedeem(address(queue));
-                if (payable_ < pending) {
-                    revert InsufficientCashForRedemptions(vault.previewRedeem(pending), vault.cash());
-                }
-                queue.settle(epochId);
+                uint16 feeNow = vault.feeConfig().exitFeeBps;
+                if (feeNow > e.exitFeeBps) revert ExitFeeRaised(e.exitFeeBps, feeNow);
+                // What `redeem` pays for the batch now: zero for dust (settled as zero), else it must be in cash.
+                uint256 due = vault.previewRedeem(pending);
+                uint256 cash = vault.cash();
+                if (due > cash) revert InsufficientCashForRedemptions(due, cash);
+                queue.settle(epochId, due);
             }
         }
     }
@@ -295,7 +297,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
                                 INTERNAL
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev What every trade of one call needs.
+    /// @dev What every trade of one call needs. `nav` is the call's base (see the interface).
     struct Ctx {
         uint64 epochId;
         uint256 nav;
@@ -393,8 +395,9 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
         if (_epoch.openedAt != 0 && block.timestamp < nextAllowed) revert EpochTooSoon(nextAllowed);
     }
 
-    function _checkBuffer(uint64 cashWeight) internal view {
+    function _checkRiskOnCash(uint64 cashWeight) internal view {
         if (cashWeight < _config.cashBufferWad) revert CashBelowBuffer(cashWeight, _config.cashBufferWad);
+        if (cashWeight > MAX_RISK_ON_CASH_WAD) revert CashAboveRiskOnCap(cashWeight, MAX_RISK_ON_CASH_WAD);
     }
 
     function _open(uint64 id, EpochKind kind) internal {
@@ -413,20 +416,43 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
             openedAt: uint40(block.timestamp),
             closedAt: 0,
             trades: 0,
+            lossWad: 0,
             navAtOpen: navAssets.toUint128(),
             reserved: reserved.toUint128(),
             turnover: 0,
             loss: 0,
-            navAtClose: 0
+            navAtClose: 0,
+            supplyAtOpen: vault.totalSupply().toUint112(),
+            exitFeeBps: vault.feeConfig().exitFeeBps
         });
         emit EpochOpened(id, kind, msg.sender, navAssets, reserved);
     }
 
-    /// @dev Adds a call's loss (as a fraction of `nav`, rounded up) to the rolling-window budget, drained first.
-    /// The drain rounds down; both roundings count against the keeper.
-    function _bookWindowLoss(uint64 epochId, uint256 callLoss, uint256 nav, Config memory c) internal {
+    /// @dev The base of a call of open epoch `e`: its opening NAV scaled down by the share supply that has left since,
+    /// rounded down (see the interface).
+    function _base(Epoch storage e) internal view returns (uint256 base) {
+        base = e.navAtOpen;
+        uint256 supplyNow = vault.totalSupply();
+        if (supplyNow < e.supplyAtOpen) base = base.mulDiv(supplyNow, e.supplyAtOpen);
+    }
+
+    /// @dev Books a call's loss (`callLoss` in asset units, `callLossWad` as a fraction of its base, rounded up) in
+    /// epoch `e` under the per-epoch cap, then in the rolling window.
+    function _bookLoss(Epoch storage e, uint256 callLoss, uint256 callLossWad, Config memory c) internal {
         uint256 capWad = uint256(c.maxEpochLossBps) * (WAD / BPS);
-        uint256 usedWad = _drainedWindowLoss(capWad, c.epochInterval) + callLoss.mulDiv(WAD, nav, Math.Rounding.Ceil);
+        uint256 lossWad = e.lossWad + callLossWad;
+        if (lossWad > capWad) revert EpochLossExceeded(lossWad, capWad);
+        e.lossWad = uint64(lossWad); // <= capWad <= 3e16
+        e.loss = (e.loss + callLoss).toUint128();
+        _bookWindowLoss(e.id, callLoss, callLossWad, capWad, c.epochInterval);
+    }
+
+    /// @dev Adds a call's loss (`callLossWad`, a fraction of its base, rounded up) to the rolling-window budget,
+    /// drained first. The drain rounds down; both roundings count against the keeper.
+    function _bookWindowLoss(uint64 epochId, uint256 callLoss, uint256 callLossWad, uint256 capWad, uint256 interval)
+        internal
+    {
+        uint256 usedWad = _drainedWindowLoss(capWad, interval) + callLossWad;
         if (usedWad > capWad) revert WindowLossExceeded(usedWad, capWad);
         _windowLossWad = uint64(usedWad); // <= capWad <= 3e16
         _windowLossAt = uint40(block.timestamp);

@@ -33,7 +33,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     /// @notice Most components the vault can list.
     uint256 public constant MAX_COMPONENTS = 256;
     /// @notice Most distinct price sources (a source may serve many tokens).
-    uint256 public constant MAX_SOURCES = 256;
+    uint256 internal constant MAX_SOURCES = 256;
     /// @notice Cap of the annual management fee: 5% a year.
     uint64 public constant MAX_MANAGEMENT_FEE_WAD = 0.05e18;
     /// @notice Cap of the entry fee: 1%.
@@ -45,7 +45,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     /// @notice Smallest listing probe, in token base units: large enough that any fee of 1 bps or more shows.
     uint256 public constant MIN_PROBE_AMOUNT = 10_000;
     /// @notice Smallest seed deposit accepted at deployment, in asset base units.
-    uint256 public constant MIN_SEED_ASSETS = 1000;
+    uint256 internal constant MIN_SEED_ASSETS = 1000;
     /// @notice Receives the seed shares, which nobody can ever redeem: the vault is never empty.
     address public constant SEED_SHARES_HOLDER = address(0xdEaD);
 
@@ -74,8 +74,8 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     }
 
     /// @dev Shares minted by deposits, locked in two buckets: those the owner deposited itself (`own`) and those others
-    /// deposited for it (`gifted`). A deposit extends only its own bucket, so nobody can keep another's shares locked
-    /// by depositing dust for them: at worst they re-lock what they themselves gave, at the cost of a minimum deposit.
+    /// deposited for it (`gifted`). Only the owner's own deposits extend a bucket (its own); others may add to the
+    /// gifted bucket only once it has unlocked, so nobody can keep another's shares locked by depositing dust for them.
     struct Lock {
         uint96 own;
         uint32 ownUntil;
@@ -112,7 +112,6 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     uint128 internal _minDeposit;
 
     address internal _guardian;
-    address internal _keeper;
     address internal _rebalancer;
 
     mapping(address owner => Lock) internal _locks;
@@ -129,7 +128,6 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     /// @param symbol The share token's symbol.
     /// @param owner The owner (meant to be a timelock).
     /// @param guardian The guardian.
-    /// @param keeper The keeper.
     /// @param feeRecipient Receives the fees as shares.
     /// @param seedAssets Pulled from the deployer (who must approve the vault's address beforehand); its shares go
     /// to `SEED_SHARES_HOLDER` forever.
@@ -139,7 +137,6 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         string symbol;
         address owner;
         address guardian;
-        address keeper;
         address feeRecipient;
         uint256 seedAssets;
     }
@@ -160,7 +157,6 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         _cashTargetWeight = uint64(WAD);
         _depositCap = type(uint128).max;
         _guardian = p.guardian;
-        _keeper = p.keeper;
 
         // Empty vault: shares = assets * virtualShares.
         uint256 seedShares = p.seedAssets * _virtualShares;
@@ -169,7 +165,6 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         emit Deposit(msg.sender, SEED_SHARES_HOLDER, p.seedAssets, seedShares);
         emit FeeRecipientSet(p.feeRecipient);
         emit GuardianSet(p.guardian);
-        emit KeeperSet(p.keeper);
 
         p.asset.safeTransferFrom(msg.sender, address(this), p.seedAssets);
     }
@@ -418,10 +413,11 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         _takeShares(owner_, net, feeShares);
         emit RedeemInKind(msg.sender, receiver, owner_, shares, cash_);
 
-        for (uint256 i; i < n; ++i) {
-            if (amounts[i] != 0) _payInKind(IERC20(_tokens[i]), receiver, amounts[i]);
+        // The components, then the cash (index n).
+        for (uint256 i; i <= n; ++i) {
+            uint256 amount = i < n ? amounts[i] : cash_;
+            if (amount != 0) _payInKind(i < n ? _tokens[i] : address(_asset), receiver, amount);
         }
-        if (cash_ != 0) _payInKind(_asset, receiver, cash_);
     }
 
     /// @inheritdoc IBallastVault
@@ -573,11 +569,6 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     }
 
     /// @inheritdoc IBallastVault
-    function keeper() external view returns (address) {
-        return _keeper;
-    }
-
-    /// @inheritdoc IBallastVault
     function rebalancer() external view returns (address) {
         return _rebalancer;
     }
@@ -692,12 +683,6 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     function setGuardian(address guardian_) external onlyOwner {
         _guardian = guardian_;
         emit GuardianSet(guardian_);
-    }
-
-    /// @inheritdoc IBallastVault
-    function setKeeper(address keeper_) external onlyOwner {
-        _keeper = keeper_;
-        emit KeeperSet(keeper_);
     }
 
     /// @inheritdoc IBallastVault
@@ -842,14 +827,15 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         _burn(owner_, burnShares);
     }
 
-    /// @dev Pays an in-kind amount; a failing transfer is kept for `receiver` to claim instead of blocking the exit.
-    function _payInKind(IERC20 token, address receiver, uint256 amount) internal {
-        if (token.trySafeTransfer(receiver, amount)) {
-            emit InKindTransfer(address(token), receiver, amount);
+    /// @dev Pays an in-kind amount with a fixed gas allowance; a failing transfer is kept for `receiver` to claim
+    /// instead of blocking the exit.
+    function _payInKind(address token, address receiver, uint256 amount) internal {
+        if (VaultMath.tryTransfer(token, receiver, amount)) {
+            emit InKindTransfer(token, receiver, amount);
         } else {
-            _owed[receiver][address(token)] += amount;
-            _totalOwed[address(token)] += amount;
-            emit InKindTransferDeferred(address(token), receiver, amount);
+            _owed[receiver][token] += amount;
+            _totalOwed[token] += amount;
+            emit InKindTransferDeferred(token, receiver, amount);
         }
     }
 
@@ -864,8 +850,10 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
             l.own = locked.toUint96();
             l.ownUntil = until;
         } else {
-            locked = (l.giftedUntil > block.timestamp ? l.gifted : 0) + shares;
-            l.gifted = locked.toUint96();
+            // Another address may never extend a lock: it locks only its new shares, when nothing gifted is locked.
+            if (l.giftedUntil > block.timestamp) revert GiftedSharesLocked(receiver, l.giftedUntil);
+            locked = shares;
+            l.gifted = shares.toUint96();
             l.giftedUntil = until;
         }
         _locks[receiver] = l;

@@ -82,13 +82,13 @@ contract RedemptionQueue is IRedemptionQueue, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IRedemptionQueue
-    function settle(uint64 epochId) external nonReentrant returns (uint256 assets) {
+    function settle(uint64 epochId, uint256 minAssets) external nonReentrant returns (uint256 assets) {
         if (msg.sender != address(rebalancer)) revert Unauthorized(msg.sender);
         Batch storage b = _batches[epochId];
         if (b.settled) revert AlreadySettled(epochId);
         b.settled = true;
-        if (b.shares != 0) {
-            assets = vault.redeem(b.shares, address(this), address(this));
+        if (b.shares != 0 && minAssets != 0) {
+            assets = vault.redeem(b.shares, address(this), address(this), minAssets);
             b.assets = assets.toUint128();
         }
         emit BatchSettled(epochId, b.shares, assets);

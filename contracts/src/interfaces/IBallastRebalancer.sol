@@ -20,15 +20,29 @@ import {ISwapAdapter} from "./ISwapAdapter.sol";
 /// - a trade only moves a component toward its target: it sells only an overweight component and not below
 ///   target minus the band; it buys only an underweight component and not above target plus the band; a buy never
 ///   takes the cash leg below its target minus the band.
-/// - losses (oracle value in minus oracle value out, summed over trades) are capped per call and per epoch, and
-///   turnover (oracle value sold) per epoch, all in basis points of the NAV at the epoch's opening.
+/// - every bound is measured against value that stays: the call's BASE, re-read at each `executeTrades` call, is the
+///   NAV at the epoch's opening scaled down by the share supply that has left since (`navAtOpen * supplyNow /
+///   supplyAtOpen` when the supply fell, `navAtOpen` otherwise). Value that leaves during the epoch (a withdrawal,
+///   an in-kind exit) shrinks it in the same block; value that enters never widens it past the opening NAV. So no
+///   deposit/withdraw sequence around `openEpoch` can widen a cap, a target or the band.
+/// - losses (oracle value in minus oracle value out, summed over a call's trades) are capped per call at
+///   `maxCallLossBps` of the call's base; per epoch, the sum over calls of each call's loss as a fraction of its
+///   base (`Epoch.lossWad`, rounded up) is capped at `maxEpochLossBps`: a per-share bound, so a holder who stays
+///   through the epoch loses at most that fraction of the value of its shares, whoever enters or leaves meanwhile.
+///   Turnover (oracle value sold) is capped per epoch at `maxTurnoverBps` of the current base.
 /// - losses are also capped across epochs, over a rolling window (`windowLoss`): each call's loss, as a fraction of
-///   its epoch's opening NAV, fills a budget of `maxEpochLossBps` that drains linearly at `maxEpochLossBps` per
-///   `epochInterval`. However often epochs open, a keeper loses at most one budget plus `maxEpochLossBps` per
-///   interval elapsed, not that much per epoch. A forced risk-off trades under the same budget.
+///   its base, fills a budget of `maxEpochLossBps` that drains linearly at `maxEpochLossBps` per `epochInterval`.
+///   However often epochs open, a keeper loses at most one budget plus `maxEpochLossBps` per interval elapsed, not
+///   that much per epoch. A forced risk-off trades under the same budget.
 /// - epochs open at most once per `minEpochSpacing`; regime switches at most once per `minDwell` (the guardian may
-///   force risk-off at any time).
-/// Target values during an epoch are weights times the NAV at its opening (less what queued redemptions will take).
+///   force risk-off at any time). A risk-on epoch keeps at most `MAX_RISK_ON_CASH_WAD` in cash: holding more cash is a
+///   regime switch, under the dwell, with its event.
+/// - queued redemptions: the batch an epoch settles is paid whatever its shares redeem for at the closing (a batch
+///   worth less than one asset unit settles as zero), never at an exit fee above the one in force when the epoch
+///   opened (`ExitFeeRaised`).
+/// Target values during a call are weights times its base less what queued redemptions will take (`reserved`): when
+/// holders leave mid-epoch, targets shrink with the base and the basket becomes overweight, so sells can raise the
+/// cash for the queue again.
 interface IBallastRebalancer {
     /// @notice Risk-on: the basket at its target weights. Risk-off: everything in the stablecoin.
     enum Regime {
@@ -45,10 +59,10 @@ interface IBallastRebalancer {
 
     /// @notice Owner-set parameters, each capped by a constant.
     /// @param maxSlippageBps Largest shortfall of a trade's output below its oracle value.
-    /// @param maxCallLossBps Largest loss in one `executeTrades` call, in bps of the epoch's opening NAV.
-    /// @param maxEpochLossBps Largest loss in one epoch, in bps of its opening NAV; also the rolling-window budget
-    /// (`windowLoss`), which drains at this rate per `epochInterval`.
-    /// @param maxTurnoverBps Largest value sold in one epoch, in bps of its opening NAV.
+    /// @param maxCallLossBps Largest loss in one `executeTrades` call, in bps of the call's base.
+    /// @param maxEpochLossBps Largest loss in one epoch, in bps (the sum of each call's loss over its base); also the
+    /// rolling-window budget (`windowLoss`), which drains at this rate per `epochInterval`.
+    /// @param maxTurnoverBps Largest value sold in one epoch, in bps of the current base.
     /// @param bandWad No-trade band around each target, as an absolute weight (WAD).
     /// @param cashBufferWad Least cash weight of risk-on targets, so that ordinary withdrawals are instant.
     /// @param minDwell Least time between two regime switches.
@@ -77,11 +91,15 @@ interface IBallastRebalancer {
     /// @param openedAt When it opened.
     /// @param closedAt When it closed (0 while open).
     /// @param trades Trades executed so far: the index the next `executeTrades` call must start at.
+    /// @param lossWad The epoch's loss so far as a fraction of value (WAD): the sum of each call's loss over its base,
+    /// rounded up; capped at `maxEpochLossBps`.
     /// @param navAtOpen NAV at its opening.
     /// @param reserved Value set aside at its opening for the queued redemptions it settles.
     /// @param turnover Oracle value sold so far.
-    /// @param loss Oracle value lost to trading so far.
+    /// @param loss Oracle value lost to trading so far (asset units).
     /// @param navAtClose NAV at its closing.
+    /// @param supplyAtOpen The vault's share supply at its opening, against which the base is scaled.
+    /// @param exitFeeBps The vault's exit fee at its opening: the most its queued batch pays.
     struct Epoch {
         uint64 id;
         EpochKind kind;
@@ -89,11 +107,14 @@ interface IBallastRebalancer {
         uint40 openedAt;
         uint40 closedAt;
         uint32 trades;
+        uint64 lossWad;
         uint128 navAtOpen;
         uint128 reserved;
         uint128 turnover;
         uint128 loss;
         uint128 navAtClose;
+        uint112 supplyAtOpen;
+        uint16 exitFeeBps;
     }
 
     /// @notice One trade, chosen by the keeper; the bounds come from the contract.
@@ -134,6 +155,8 @@ interface IBallastRebalancer {
     error RiskOffTargets();
     /// @notice Risk-on targets must keep at least `minimum` (WAD) in cash; got `cashWeight`.
     error CashBelowBuffer(uint64 cashWeight, uint64 minimum);
+    /// @notice Risk-on targets may keep at most `maximum` (WAD) in cash; got `cashWeight`. More is a regime switch.
+    error CashAboveRiskOnCap(uint64 cashWeight, uint64 maximum);
     /// @notice `adapter` is not allow-listed.
     error AdapterNotAllowed(address adapter);
     /// @notice A trade must have the asset on exactly one side (`tokenIn`, `tokenOut`).
@@ -144,10 +167,10 @@ interface IBallastRebalancer {
     error NotUnderweight(address token, uint256 value, uint256 target);
     /// @notice The trade would take `token` to `valueAfter`, past the band `[target - band, target + band]`.
     error Overshoot(address token, uint256 valueAfter, uint256 target, uint256 band);
-    /// @notice The losses of this call (`loss`) exceed the per-call bound `max`.
+    /// @notice The losses of this call (`loss`, asset units) exceed the per-call bound `max` (of the call's base).
     error CallLossExceeded(uint256 loss, uint256 max);
-    /// @notice The losses of the epoch (`loss`) would exceed the per-epoch bound `max`.
-    error EpochLossExceeded(uint256 loss, uint256 max);
+    /// @notice The epoch's loss (`lossWad`, a fraction of value, WAD) would exceed the per-epoch bound `maxWad`.
+    error EpochLossExceeded(uint256 lossWad, uint256 maxWad);
     /// @notice The rolling-window loss budget would reach `used` (a fraction of NAV, WAD), past its cap `max`.
     error WindowLossExceeded(uint256 used, uint256 max);
     /// @notice The epoch's turnover (`turnover`) would exceed the bound `max`.
@@ -158,6 +181,9 @@ interface IBallastRebalancer {
     error NavUnavailable(address token);
     /// @notice Closing needs `needed` of cash for queued redemptions; the vault can pay `available`.
     error InsufficientCashForRedemptions(uint256 needed, uint256 available);
+    /// @notice The vault's exit fee rose from `atOpen` to `now_` while the epoch's queued batch was committed: the batch
+    /// is not settled at the higher fee (the owner must restore it for the epoch to close).
+    error ExitFeeRaised(uint16 atOpen, uint16 now_);
     /// @notice A configuration value `value` is outside its allowed range [`min`, `max`].
     error ConfigOutOfRange(string field, uint256 value, uint256 min, uint256 max);
     /// @notice A zero address was given.
@@ -187,7 +213,7 @@ interface IBallastRebalancer {
         int256 slippageBps
     );
     /// @notice A call of epoch `epochId` lost `loss` (asset units); the rolling-window budget is now `usedWad` (a
-    /// fraction of NAV, WAD) of `capWad`.
+    /// fraction of value, WAD: each call's loss over its base) of `capWad`.
     event WindowLossBooked(uint64 indexed epochId, uint256 loss, uint256 usedWad, uint256 capWad);
     /// @notice The regime changed to `regime` for `reason` (a keeper-defined code), by `by`.
     event RegimeSwitched(Regime regime, uint32 indexed reason, address indexed by, bool forced);
@@ -245,7 +271,7 @@ interface IBallastRebalancer {
     function config() external view returns (Config memory);
 
     /// @notice The rolling-window loss budget now: `usedWad`, the losses still counted (each a fraction of its
-    /// epoch's opening NAV, WAD, drained linearly at `capWad` per `epochInterval`), and the cap `capWad`
+    /// call's base, WAD, drained linearly at `capWad` per `epochInterval`), and the cap `capWad`
     /// (`maxEpochLossBps` as WAD). An `executeTrades` call whose loss would take `usedWad` past `capWad` reverts.
     function windowLoss() external view returns (uint256 usedWad, uint256 capWad);
 

@@ -35,8 +35,11 @@ import {ISwapAdapter} from "./ISwapAdapter.sol";
 /// - SHARE LOCK: shares minted by a deposit stay locked for `shareLockPeriod` (capped by a constant) so nobody can enter
 ///   at a lagging oracle price and leave at once. Locked shares cannot be redeemed (in any way) or transferred. Only the
 ///   newly minted amount is locked, in one of two buckets: shares the owner deposited itself, and shares others
-///   deposited for it. A deposit extends only its own bucket, so a deposit made for someone else can never lock, or
-///   keep locked, the shares that person deposited.
+///   deposited for it. Only the owner extends a lock: its own deposits re-lock its own bucket; a deposit by anyone
+///   else for it is refused (`GiftedSharesLocked`) while shares others deposited for it are still locked, and locks
+///   only its new shares otherwise. So nobody can lock, or keep locked, shares of another that are unlocked.
+/// - IN-KIND TRANSFERS: each component transfer of `redeemInKind` gets a fixed gas allowance (`TRANSFER_GAS`); a token
+///   that fails or burns it is kept for the receiver to claim (`claimOwed`) instead of blocking the exit.
 interface IBallastVault is IERC4626 {
     /*//////////////////////////////////////////////////////////////
                                   TYPES
@@ -104,6 +107,9 @@ interface IBallastVault is IERC4626 {
     error AssetsAboveMaximum(uint256 assets, uint256 maxAssets);
     /// @notice `owner` tried to move `shares` but only `unlocked` are free; the rest unlock at `unlockAt`.
     error SharesLocked(address owner, uint256 shares, uint256 unlocked, uint256 unlockAt);
+    /// @notice A deposit for `receiver` by another address would extend the lock of shares others deposited for it,
+    /// locked until `unlockAt`: only `receiver` may deposit for itself until then.
+    error GiftedSharesLocked(address receiver, uint256 unlockAt);
     /// @notice `token` is already listed.
     error AlreadyListed(address token);
     /// @notice `token` is not a listed component.
@@ -182,8 +188,6 @@ interface IBallastVault is IERC4626 {
     event SharesLockedUntil(address indexed owner, uint256 shares, uint256 unlockAt);
     /// @notice The guardian changed.
     event GuardianSet(address indexed guardian);
-    /// @notice The keeper changed.
-    event KeeperSet(address indexed keeper);
     /// @notice Deposits were paused or unpaused by `by`.
     event DepositsPausedSet(address indexed by, bool paused);
     /// @notice Rebalancing was paused or unpaused by `by`.
@@ -306,9 +310,6 @@ interface IBallastVault is IERC4626 {
     /// @notice The guardian: may pause deposits and rebalancing; can never block `redeemInKind`.
     function guardian() external view returns (address);
 
-    /// @notice The keeper of record (informational: the rebalancer contract enforces who may rebalance).
-    function keeper() external view returns (address);
-
     /// @notice The rebalancer contract: the only address that may trade (`executeTrade`) and set target weights besides
     /// the owner. It bounds what a keeper can do (oracle-derived minimum outputs, loss and turnover caps, bands).
     function rebalancer() external view returns (address);
@@ -370,9 +371,6 @@ interface IBallastVault is IERC4626 {
 
     /// @notice Sets the guardian. Owner only.
     function setGuardian(address guardian) external;
-
-    /// @notice Sets the keeper of record. Owner only.
-    function setKeeper(address keeper) external;
 
     /// @notice Sets the rebalancer contract. Owner only.
     function setRebalancer(address rebalancer) external;

@@ -61,8 +61,10 @@ interface IRedemptionQueue {
     /// @notice Claims the stablecoin of the caller's settled request to `receiver`.
     function claim(address receiver) external returns (uint256 assets);
 
-    /// @notice Redeems batch `epochId` on the vault. Rebalancer only, when the epoch closes.
-    function settle(uint64 epochId) external returns (uint256 assets);
+    /// @notice Redeems batch `epochId` on the vault for at least `minAssets`. Rebalancer only, when the epoch closes.
+    /// A batch whose shares redeem for nothing (`minAssets` zero: worth less than one asset unit) is settled as zero
+    /// without a redemption, so that a dust request can never block an epoch; its shares stay in the queue.
+    function settle(uint64 epochId, uint256 minAssets) external returns (uint256 assets);
 
     /// @notice Shares waiting in batch `epochId`.
     function pendingShares(uint64 epochId) external view returns (uint256);

@@ -33,8 +33,14 @@ library VaultMath {
     /// @dev Bytes before the first key in a batch buffer: the selector and the array's offset and length words.
     uint256 internal constant BATCH_HEAD = 0x44;
 
+    /// @dev Gas forwarded to one in-kind component transfer: far above a standard token's transfer (30-60k), and a hard
+    /// bound on what a gas-burning token can take from an exit.
+    uint256 internal constant TRANSFER_GAS = 200_000;
+
     /// @notice Not enough gas is left to give a price source its full allowance: the caller must send more gas.
     error InsufficientGasForPrice(uint256 left, uint256 needed);
+    /// @notice Not enough gas is left to give a component transfer its full allowance: the caller must send more gas.
+    error InsufficientGasForTransfer(uint256 left, uint256 needed);
 
     /// @notice Calls `source.price(token)` with `PRICE_GAS`, without reverting on anything the source does: `ok` is
     /// false when the call reverts or runs out of its allowance, returns fewer than 32 bytes, returns zero, or returns a
@@ -76,6 +82,31 @@ library VaultMath {
             ok := staticcall(allowance, source, buf, add(BATCH_HEAD, size), 0, 0)
             ok := and(ok, iszero(lt(returndatasize(), add(0x40, size))))
             if ok { returndatacopy(add(buf, BATCH_HEAD), 0x40, size) }
+        }
+    }
+
+    /// @notice `token.transfer(to, amount)` with `TRANSFER_GAS`, without reverting on anything the token does: true
+    /// when the call succeeds and returns nothing (with code at `token`) or a first word of 1, as `SafeERC20` accepts.
+    /// Only the first 32 bytes of the answer are copied (no return bomb). Reverts with `InsufficientGasForTransfer` when
+    /// the caller has too little gas to grant the allowance, so that a failure always means the token failed.
+    function tryTransfer(address token, address to, uint256 amount) internal returns (bool ok) {
+        uint256 needed = TRANSFER_GAS + TRANSFER_GAS / 63 + 5000;
+        bytes4 err = InsufficientGasForTransfer.selector;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            if lt(gas(), needed) {
+                mstore(m, err)
+                mstore(add(m, 0x04), gas())
+                mstore(add(m, 0x24), needed)
+                revert(m, 0x44)
+            }
+            mstore(m, shl(224, 0xa9059cbb)) // IERC20.transfer(address,uint256)
+            mstore(add(m, 0x04), to)
+            mstore(add(m, 0x24), amount)
+            ok := call(TRANSFER_GAS, token, 0, m, 0x44, m, 0x20)
+            switch returndatasize()
+            case 0 { ok := and(ok, gt(extcodesize(token), 0)) }
+            default { ok := and(ok, and(gt(returndatasize(), 0x1f), eq(mload(m), 1))) }
         }
     }
 

@@ -59,7 +59,6 @@ abstract contract AttackFixture is VaultFixture {
             symbol: "wBIDX",
             owner: owner,
             guardian: guardian,
-            keeper: keeper,
             feeRecipient: feeRecipient,
             seedAssets: seed
         });

@@ -208,15 +208,19 @@ contract ManipulatedPriceAttackTest is AttackFixture {
         vm.warp(block.timestamp + LOCK - 10);
         _refreshFeeds();
 
-        // Mallory "gifts" Alice dust just before her lock ends, and again and again.
-        uint256 gifted;
+        // Mallory "gifts" Alice dust just before her lock ends, and tries again and again: while her gift is locked,
+        // a further gift is refused (it would extend the lock), so the gift stays the only locked shares.
+        vm.prank(mallory);
+        uint256 gifted = vault.deposit(1, alice);
+        uint256 giftUnlock = block.timestamp + LOCK;
         for (uint256 k; k < 3; ++k) {
-            vm.prank(mallory);
-            gifted += vault.deposit(1, alice);
             vm.warp(block.timestamp + 20);
             _refreshFeeds();
+            vm.prank(mallory);
+            vm.expectRevert(abi.encodeWithSelector(IBallastVault.GiftedSharesLocked.selector, alice, giftUnlock));
+            vault.deposit(1, alice);
 
-            // Alice's own shares are free the moment her own lock ends; only the gifts are locked.
+            // Alice's own shares are free the moment her own lock ends; only the gift is locked.
             (uint256 locked,) = vault.lockedShares(alice);
             assertEq(locked, gifted, "gift locked the victim's own shares");
             assertEq(vault.balanceOf(alice) - locked, aliceShares);

@@ -11,18 +11,28 @@ import {AttackFixture} from "./AttackFixture.sol";
 /// @notice Reads the vault in the middle of a token callback (read-only reentrancy).
 contract VaultObserver {
     BallastVault internal immutable vault;
-    uint256 public totalAssets;
     uint256 public totalSupply;
-    uint256 public pps;
+    uint256 public cash;
+    uint256[] internal _balances;
 
     constructor(BallastVault vault_) {
         vault = vault_;
     }
 
+    /// @dev Reads the state every NAV is computed from, without pricing it: a token's transfer gets a fixed gas
+    /// allowance in `redeemInKind` (`VaultMath.TRANSFER_GAS`), less than the price-call headroom a priced view needs.
     function observe() external {
-        totalAssets = vault.totalAssets();
         totalSupply = vault.totalSupply();
-        pps = vault.convertToAssets(1e18);
+        cash = vault.cash();
+        BallastVault.ComponentView[] memory cs = vault.components();
+        delete _balances;
+        for (uint256 i; i < cs.length; ++i) {
+            _balances.push(cs[i].balance);
+        }
+    }
+
+    function balances() external view returns (uint256[] memory) {
+        return _balances;
     }
 }
 
@@ -120,9 +130,14 @@ contract ReentrantTokenAttackTest is AttackFixture {
         vm.prank(mallory);
         vault.redeemInKind(malloryShares, mallory, mallory);
         assertTrue(ret.lastSuccess());
-        assertEq(obs.totalAssets(), vault.totalAssets(), "NAV seen mid-exit differs");
         assertEq(obs.totalSupply(), vault.totalSupply(), "supply seen mid-exit differs");
-        assertEq(obs.pps(), vault.convertToAssets(1e18));
+        assertEq(obs.cash(), vault.cash(), "cash seen mid-exit differs");
+        uint256[] memory seen = obs.balances();
+        BallastVault.ComponentView[] memory cs = vault.components();
+        assertEq(seen.length, cs.length);
+        for (uint256 i; i < cs.length; ++i) {
+            assertEq(seen[i], cs[i].balance, "a balance seen mid-exit differs");
+        }
     }
 
     function test_attack_reenterDepositDuringListingProbe_isBlocked() public {

@@ -44,7 +44,6 @@ abstract contract VaultFixture is Test {
             symbol: "BIDX",
             owner: owner,
             guardian: guardian,
-            keeper: keeper,
             feeRecipient: feeRecipient,
             seedAssets: seedAssets
         });

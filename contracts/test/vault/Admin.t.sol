@@ -54,8 +54,6 @@ contract AdminTest is VaultFixture {
             vm.expectRevert(err);
             vault.setGuardian(who);
             vm.expectRevert(err);
-            vault.setKeeper(who);
-            vm.expectRevert(err);
             vault.setRebalancer(who);
             vm.expectRevert(err);
             vault.skim(address(usdc), who);
@@ -143,18 +141,14 @@ contract AdminTest is VaultFixture {
         vault.setDepositsPaused(true);
     }
 
-    function test_setKeeper_andSetRebalancer_emit() public {
+    function test_setRebalancer_emits() public {
         vm.startPrank(owner);
-        vm.expectEmit(address(vault));
-        emit IBallastVault.KeeperSet(mallory);
-        vault.setKeeper(mallory);
         vm.expectEmit(address(vault));
         emit IBallastVault.RebalancerSet(rebalancer);
         vault.setRebalancer(rebalancer);
         vm.stopPrank();
-        assertEq(vault.keeper(), mallory);
         assertEq(vault.rebalancer(), rebalancer);
-        // The rebalancer may set targets; the keeper of record may not.
+        // The rebalancer may set targets; nobody else but the owner.
         uint64[] memory w = new uint64[](3);
         vm.prank(rebalancer);
         vault.setTargetWeights(w, 1e18);

@@ -23,7 +23,7 @@
 //! symbol = "BTOP"
 //! owner = "0x..."                           # final owner: if not the deployer, ownership is transferred (2-step)
 //! guardian = "0x..."
-//! keeper = "0x..."                          # the keeper of the vault and of the rebalancer
+//! keeper = "0x..."                          # the keeper (the rebalancer enforces who may rebalance)
 //! fee_recipient = "0x..."
 //! seed_assets = "1000"                      # asset units, pulled from the deployer by the vault's constructor
 //! management_fee_wad = 5000000000000000     # per year, WAD (default 0)
@@ -1253,7 +1253,6 @@ fn plan(
             symbol: v.symbol.clone(),
             owner: deployer,
             guardian: v.guardian,
-            keeper: v.keeper,
             feeRecipient: v.fee_recipient,
             seedAssets: inputs.seed,
         },))

@@ -192,7 +192,6 @@ async fn deploys_wires_hands_over_and_resumes_idle() {
         U256::from(600)
     );
     assert_eq!(v.guardian().call().await.expect("guardian"), owner);
-    assert_eq!(v.keeper().call().await.expect("keeper"), deployer);
     assert_eq!(v.rebalancer().call().await.expect("rebalancer"), rebalancer);
     assert_eq!(
         v.cash().call().await.expect("cash"),
