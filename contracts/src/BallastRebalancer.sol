@@ -104,6 +104,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
         _checkCanOpen(expectedId);
         if (_regime == Regime.RiskOff) revert RiskOffTargets();
         _checkBuffer(cashWeight);
+        // slither-disable-next-line reentrancy-no-eth -- nonReentrant; the vault is immutable, trusted
         vault.setTargetWeights(weights, cashWeight);
         _lastRebalanceOpen = uint40(block.timestamp);
         _open(expectedId, EpochKind.Rebalance);
@@ -126,6 +127,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
         uint256 nextAllowed = uint256(_lastSwitch) + _config.minDwell;
         if (_lastSwitch != 0 && block.timestamp < nextAllowed) revert DwellNotElapsed(nextAllowed);
         if (to == Regime.RiskOff) {
+            // slither-disable-next-line reentrancy-no-eth -- nonReentrant; the vault is immutable, trusted
             _setAllCash();
         } else {
             _checkBuffer(cashWeight);
@@ -147,6 +149,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
         // Open an epoch to sell the basket now if none is open and prices allow; otherwise the open epoch (whose
         // targets just became all cash) or the keeper's next cash sweep does it.
         if (!_epoch.open) {
+            // slither-disable-next-line unused-return -- valid == (invalid == address(0))
             (,, address invalid) = vault.nav();
             if (invalid == address(0)) _open(_epoch.id + 1, EpochKind.RegimeSwitch);
         }
@@ -165,6 +168,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
             cashWeight: vault.cashTargetWeight(),
             c: _config
         });
+        // slither-disable-next-line uninitialized-local -- starts at 0
         uint256 callLoss;
         uint256 turnover = e.turnover;
         uint256 loss = e.loss;
@@ -191,6 +195,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
     /// @inheritdoc IBallastRebalancer
     function closeEpoch(uint64 epochId) external nonReentrant {
         Epoch storage e = _openEpoch(epochId);
+        // slither-disable-next-line unused-return -- valid == (invalid == address(0))
         (uint256 navAssets,, address invalid) = vault.nav();
         if (invalid != address(0)) revert NavUnavailable(invalid);
 
@@ -207,6 +212,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
                 if (payable_ < pending) {
                     revert InsufficientCashForRedemptions(vault.previewRedeem(pending), vault.cash());
                 }
+                // slither-disable-next-line unused-return -- the queue books the batch's assets
                 queue.settle(epochId);
             }
         }
@@ -242,6 +248,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
 
     /// @inheritdoc IBallastRebalancer
     function windowLoss() external view returns (uint256 usedWad, uint256 capWad) {
+        // slither-disable-next-line divide-before-multiply -- WAD / BPS == 1e14 exactly
         capWad = uint256(_config.maxEpochLossBps) * (WAD / BPS);
         usedWad = _drainedWindowLoss(capWad, _config.epochInterval);
     }
@@ -255,6 +262,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
         bool buy = tokenIn == asset;
         if (buy == (tokenOut == asset)) revert TradeNotThroughCash(tokenIn, tokenOut);
         address comp = buy ? tokenOut : tokenIn;
+        // slither-disable-next-line unused-return -- only the source is needed
         (,, address source) = vault.component(comp);
         uint256 p = _price(source, comp);
         valueIn = buy ? amountIn : amountIn.mulDiv(p, PRICE_SCALE);
@@ -398,8 +406,10 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
     }
 
     function _open(uint64 id, EpochKind kind) internal {
+        // slither-disable-next-line unused-return -- valid == (invalid == address(0))
         (uint256 navAssets,, address invalid) = vault.nav();
         if (invalid != address(0)) revert NavUnavailable(invalid);
+        // slither-disable-next-line uninitialized-local -- 0 unless a batch is pending
         uint256 reserved;
         IRedemptionQueue queue = redemptionQueue;
         if (address(queue) != address(0)) {
@@ -425,6 +435,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
     /// @dev Adds a call's loss (as a fraction of `nav`, rounded up) to the rolling-window budget, drained first.
     /// The drain rounds down; both roundings count against the keeper.
     function _bookWindowLoss(uint64 epochId, uint256 callLoss, uint256 nav, Config memory c) internal {
+        // slither-disable-next-line divide-before-multiply -- WAD / BPS == 1e14 exactly
         uint256 capWad = uint256(c.maxEpochLossBps) * (WAD / BPS);
         uint256 usedWad = _drainedWindowLoss(capWad, c.epochInterval) + callLoss.mulDiv(WAD, nav, Math.Rounding.Ceil);
         if (usedWad > capWad) revert WindowLossExceeded(usedWad, capWad);
