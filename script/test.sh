@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every check and test: formatting, lints, forge tests (unit, fuzz, invariant, gas snapshots compared with the
-# checked-in ones), and the Rust workspace (fmt, clippy, tests).
+# Runs every check and test: formatting, lints, Slither static analysis, forge tests (unit, fuzz, invariant, gas
+# snapshots compared with the checked-in ones), and the Rust workspace (fmt, clippy, tests).
 #   FOUNDRY_PROFILE=deep ./script/test.sh   deeper fuzzing and invariant runs
 #   FORGE_SNAPSHOT_CHECK=false ./script/test.sh   rewrite gas snapshots instead of comparing (then commit them)
 set -euo pipefail
@@ -15,6 +15,9 @@ step "forge fmt --check"
 step "forge build"
 # Contract sizes (EIP-170 limit: 24,576 bytes); forge fails the build above it.
 "$FORGE" build --sizes 2>&1 | grep -E "^\| (BallastVault|BallastRebalancer|RedemptionQueue|ChainlinkPriceSource|UniswapV3TwapPriceSource|UniswapV3Adapter) " || true
+
+step "slither (High and Medium findings in contracts/src)"
+./script/slither.sh
 
 step "forge test (gas snapshots checked against snapshots/)"
 FORGE_SNAPSHOT_CHECK="${FORGE_SNAPSHOT_CHECK:-true}" "$FORGE" test

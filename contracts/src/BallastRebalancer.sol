@@ -106,6 +106,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
         _checkCanOpen(expectedId);
         if (_regime == Regime.RiskOff) revert RiskOffTargets();
         _checkRiskOnCash(cashWeight);
+        // slither-disable-next-line reentrancy-no-eth -- nonReentrant; the vault is immutable, trusted
         vault.setTargetWeights(weights, cashWeight);
         _lastRebalanceOpen = uint40(block.timestamp);
         _open(expectedId, EpochKind.Rebalance);
@@ -128,6 +129,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
         uint256 nextAllowed = uint256(_lastSwitch) + _config.minDwell;
         if (_lastSwitch != 0 && block.timestamp < nextAllowed) revert DwellNotElapsed(nextAllowed);
         if (to == Regime.RiskOff) {
+            // slither-disable-next-line reentrancy-no-eth -- nonReentrant; the vault is immutable, trusted
             _setAllCash();
         } else {
             _checkRiskOnCash(cashWeight);
@@ -149,6 +151,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
         // Open an epoch to sell the basket now if none is open and prices allow; otherwise the open epoch (whose
         // targets just became all cash) or the keeper's next cash sweep does it.
         if (!_epoch.open) {
+            // slither-disable-next-line unused-return -- valid == (invalid == address(0))
             (,, address invalid) = vault.nav();
             if (invalid == address(0)) _open(_epoch.id + 1, EpochKind.RegimeSwitch);
         }
@@ -169,6 +172,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
             cashWeight: vault.cashTargetWeight(),
             c: _config
         });
+        // slither-disable-next-line uninitialized-local -- starts at 0
         uint256 callLoss;
         uint256 turnover = e.turnover;
         for (uint256 i; i < trades.length; ++i) {
@@ -191,6 +195,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
     /// @inheritdoc IBallastRebalancer
     function closeEpoch(uint64 epochId) external nonReentrant {
         Epoch storage e = _openEpoch(epochId);
+        // slither-disable-next-line unused-return -- valid == (invalid == address(0))
         (uint256 navAssets,, address invalid) = vault.nav();
         if (invalid != address(0)) revert NavUnavailable(invalid);
 
@@ -209,6 +214,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
                 uint256 due = vault.previewRedeem(pending);
                 uint256 cash = vault.cash();
                 if (due > cash) revert InsufficientCashForRedemptions(due, cash);
+                // slither-disable-next-line unused-return -- the queue books the batch's assets
                 queue.settle(epochId, due);
             }
         }
@@ -244,6 +250,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
 
     /// @inheritdoc IBallastRebalancer
     function windowLoss() external view returns (uint256 usedWad, uint256 capWad) {
+        // slither-disable-next-line divide-before-multiply -- WAD / BPS == 1e14 exactly
         capWad = uint256(_config.maxEpochLossBps) * (WAD / BPS);
         usedWad = _drainedWindowLoss(capWad, _config.epochInterval);
     }
@@ -257,6 +264,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
         bool buy = tokenIn == asset;
         if (buy == (tokenOut == asset)) revert TradeNotThroughCash(tokenIn, tokenOut);
         address comp = buy ? tokenOut : tokenIn;
+        // slither-disable-next-line unused-return -- only the source is needed
         (,, address source) = vault.component(comp);
         uint256 p = _price(source, comp);
         valueIn = buy ? amountIn : amountIn.mulDiv(p, PRICE_SCALE);
@@ -401,8 +409,10 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
     }
 
     function _open(uint64 id, EpochKind kind) internal {
+        // slither-disable-next-line unused-return -- valid == (invalid == address(0))
         (uint256 navAssets,, address invalid) = vault.nav();
         if (invalid != address(0)) revert NavUnavailable(invalid);
+        // slither-disable-next-line uninitialized-local -- 0 unless a batch is pending
         uint256 reserved;
         IRedemptionQueue queue = redemptionQueue;
         if (address(queue) != address(0)) {
@@ -439,6 +449,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
     /// @dev Books a call's loss (`callLoss` in asset units, `callLossWad` as a fraction of its base, rounded up) in
     /// epoch `e` under the per-epoch cap, then in the rolling window.
     function _bookLoss(Epoch storage e, uint256 callLoss, uint256 callLossWad, Config memory c) internal {
+        // slither-disable-next-line divide-before-multiply -- WAD / BPS == 1e14 exactly
         uint256 capWad = uint256(c.maxEpochLossBps) * (WAD / BPS);
         uint256 lossWad = e.lossWad + callLossWad;
         if (lossWad > capWad) revert EpochLossExceeded(lossWad, capWad);

@@ -241,6 +241,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     function maxMint(address) public view returns (uint256) {
         (uint256 navDown, uint256 navUp, address invalid) = _nav();
         uint256 room = _maxDeposit(navDown, invalid);
+        // slither-disable-next-line incorrect-equality -- _depositRoom's "no cap" sentinel
         if (room == type(uint256).max) return type(uint256).max;
         // Largest `s` with previewMint(s) <= room: the net assets it needs fit in room less the entry fee.
         uint256 net = room.mulDiv(BPS - _entryFeeBps, BPS, Math.Rounding.Floor);
@@ -268,6 +269,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         // Dust worth less than one asset unit cannot be redeemed (it would pay nothing): report 0 rather than a
         // number whose redemption reverts.
         (uint256 assets,) = _redeemAssets(max, navDown, supply);
+        // slither-disable-next-line incorrect-equality -- dust that would pay nothing, as in _redeem
         return assets == 0 ? 0 : max;
     }
 
@@ -467,6 +469,8 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         _accounted(tokenOut); // reverts with NotListed unless the asset or a component
 
         uint256 spent;
+        // nonReentrant, rebalancer only; the books are set from the measured amounts, so they must follow the swap
+        // slither-disable-next-line reentrancy-no-eth
         (spent, amountOut) = _swapThrough(adapter, IERC20(tokenIn), IERC20(tokenOut), amountIn, minAmountOut, route);
 
         _book(tokenIn, available - spent);
@@ -534,6 +538,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     /// @inheritdoc IBallastVault
     function lockedShares(address owner_) external view returns (uint256 shares, uint256 unlockAt) {
         (uint256 locked, uint256 until) = _activeLock(owner_);
+        // slither-disable-next-line incorrect-equality -- view shortcut for "no active lock"
         if (locked == 0) return (0, 0);
         return (Math.min(locked, balanceOf(owner_)), until);
     }
@@ -714,6 +719,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         }
         uint256 held = IERC20(token).balanceOf(address(this));
         amount = held > tracked ? held - tracked : 0;
+        // slither-disable-next-line incorrect-equality -- nothing to skim; a donation only raises it
         if (amount == 0) revert ZeroAmount();
         emit Skimmed(token, to, amount);
         IERC20(token).safeTransfer(to, amount);
@@ -732,6 +738,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
 
         uint256 feeShares;
         (shares, feeShares) = _depositShares(assets, navUp, supply);
+        // slither-disable-next-line incorrect-equality -- refuses a deposit that mints nothing
         if (shares == 0) revert ZeroAmount();
         if (shares < minShares) revert SharesBelowMinimum(shares, minShares);
 
@@ -799,6 +806,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
 
         uint256 feeShares;
         (assets, feeShares) = _redeemAssets(shares, navDown, supply);
+        // slither-disable-next-line incorrect-equality -- refuses a redemption that pays nothing
         if (assets == 0) revert ZeroAmount();
         if (assets < minAssets) revert AssetsBelowMinimum(assets, minAssets);
         if (assets > _cash) {
@@ -864,6 +872,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     function _accrueManagementFee() internal returns (uint256 supply) {
         supply = totalSupply();
         uint256 elapsed = block.timestamp - _lastAccrual;
+        // slither-disable-next-line incorrect-equality -- already accrued in this block
         if (elapsed == 0) return supply;
         uint256 feeShares = _pendingManagementFee(supply);
         _lastAccrual = uint40(block.timestamp);
@@ -1145,6 +1154,9 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         uint256 inBefore = tIn.balanceOf(address(this));
         uint256 outBefore = tOut.balanceOf(address(this));
         tIn.safeTransfer(address(adapter), amountIn);
+        // Every entry point that moves the vault's tokens is nonReentrant, so only the adapter can change the balances
+        // under the swap, which is what the deltas measure; its return value is not trusted, by design (ISwapAdapter).
+        // slither-disable-next-line reentrancy-balance,unused-return
         adapter.swap(address(tIn), address(tOut), amountIn, minAmountOut, route);
         uint256 inAfter = tIn.balanceOf(address(this));
         // The adapter may return unused input; it may never take more than it was given.

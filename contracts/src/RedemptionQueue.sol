@@ -53,6 +53,7 @@ contract RedemptionQueue is IRedemptionQueue, ReentrancyGuardTransient {
         emit RedeemRequested(controller, owner, epochId, shares);
 
         // The owner approved the queue for the shares (share locks apply to this transfer like to any other).
+        // slither-disable-next-line arbitrary-send-erc20 -- owner == msg.sender is checked above
         IERC20(address(vault)).safeTransferFrom(owner, address(this), shares);
     }
 
@@ -88,6 +89,9 @@ contract RedemptionQueue is IRedemptionQueue, ReentrancyGuardTransient {
         if (b.settled) revert AlreadySettled(epochId);
         b.settled = true;
         if (b.shares != 0 && minAssets != 0) {
+            // nonReentrant, and the vault is immutable and trusted; the batch is marked settled before the call, and
+            // its assets are known only after it.
+            // slither-disable-next-line reentrancy-no-eth
             assets = vault.redeem(b.shares, address(this), address(this), minAssets);
             b.assets = assets.toUint128();
         }

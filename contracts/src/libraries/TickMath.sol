@@ -56,6 +56,9 @@ library TickMath {
             if (absTick & 0x80000 != 0) ratio = (ratio * 0x48a170391f7dc42444e8fa2) >> 128;
 
             // The factors give sqrt(1.0001^-|tick|); a positive tick is its reciprocal.
+            // Uniswap V3's arithmetic, bit-exact with the pools (tested against their bytecode): the `>> 128` of each
+            // factor and this inversion must stay as they are.
+            // slither-disable-next-line divide-before-multiply
             if (tick > 0) ratio = type(uint256).max / ratio;
 
             // Q128.128 -> Q64.96, rounding up so that getTickAtSqrtRatio(getSqrtRatioAtTick(t)) == t in the pool.

@@ -350,6 +350,7 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     }
 
     function _read(IAggregatorV3 feed, uint256 heartbeat) internal view returns (uint256) {
+        // slither-disable-next-line unused-return -- startedAt is not needed
         (uint80 roundId, int256 answer,, uint256 updatedAt, uint80 answeredInRound) = feed.latestRoundData();
         if (answer <= 0) revert NonPositiveAnswer(address(feed), answer);
         if (answeredInRound < roundId) revert IncompleteRound(address(feed), roundId, answeredInRound);

@@ -136,6 +136,7 @@ contract UniswapV3TwapPriceSource is IUniswapV3TwapPriceSource, Ownable2Step {
         }
         address listed = factory.getPool(token0, token1, pool.fee());
         if (listed != address(pool)) revert PoolNotFromFactory(address(pool), listed);
+        // slither-disable-next-line unused-return -- only the price is checked
         (uint160 sqrtPriceX96,,,,,,) = pool.slot0();
         if (sqrtPriceX96 == 0) revert PoolNotInitialized(address(pool));
 
@@ -255,9 +256,12 @@ contract UniswapV3TwapPriceSource is IUniswapV3TwapPriceSource, Ownable2Step {
 
     /// @dev How many seconds back `pool`'s oldest stored observation reaches (only computed on the revert path).
     function _history(IUniswapV3Pool pool) internal view returns (uint32) {
+        // slither-disable-next-line unused-return -- only the index and the cardinality
         (,, uint16 index, uint16 cardinality,,,) = pool.slot0();
         if (cardinality == 0) return 0;
+        // slither-disable-next-line unused-return -- only the timestamp and the initialized flag
         (uint32 oldest,,, bool initialized) = pool.observations((uint256(index) + 1) % cardinality);
+        // slither-disable-next-line unused-return -- only the timestamp
         if (!initialized) (oldest,,,) = pool.observations(0);
         unchecked {
             // Timestamps are stored mod 2^32, as the pool does.
