@@ -62,6 +62,11 @@ if ! grep -Eq "analyzed \([1-9][0-9]* contracts" "$log"; then
   echo "error: slither analyzed no contract (see $log)" >&2
   exit 1
 fi
+# A function slither could not translate is not analyzed, and it says so only as an ERROR line: that must not pass.
+if grep -q "^ERROR:" "$log"; then
+  echo "error: slither could not analyze part of contracts/src (ERROR lines above, in $log)" >&2
+  exit 1
+fi
 if [[ "$status" != 0 ]]; then
   echo "error: slither reports High or Medium findings above (or failed); fix them, or mark a false positive with" >&2
   echo "  // slither-disable-next-line <detector> -- <why it is safe>" >&2

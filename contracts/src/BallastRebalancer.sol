@@ -454,7 +454,8 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
         uint256 lossWad = e.lossWad + callLossWad;
         if (lossWad > capWad) revert EpochLossExceeded(lossWad, capWad);
         e.lossWad = uint64(lossWad); // <= capWad <= 3e16
-        e.loss = (e.loss + callLoss).toUint128();
+        uint256 loss = e.loss + callLoss;
+        e.loss = loss.toUint128();
         _bookWindowLoss(e.id, callLoss, callLossWad, capWad, c.epochInterval);
     }
 
