@@ -37,9 +37,13 @@ import {ISwapAdapter} from "./ISwapAdapter.sol";
 ///   newly minted amount is locked, in one of two buckets: shares the owner deposited itself, and shares others
 ///   deposited for it. Only the owner extends a lock: its own deposits re-lock its own bucket; a deposit by anyone
 ///   else for it is refused (`GiftedSharesLocked`) while shares others deposited for it are still locked, and locks
-///   only its new shares otherwise. So nobody can lock, or keep locked, shares of another that are unlocked.
-/// - IN-KIND TRANSFERS: each component transfer of `redeemInKind` gets a fixed gas allowance (`TRANSFER_GAS`); a token
-///   that fails or burns it is kept for the receiver to claim (`claimOwed`) instead of blocking the exit.
+///   only its new shares otherwise. So nobody can lock, or keep locked, shares of another that are unlocked. (ERC-4626's
+///   `maxDeposit(receiver)` cannot see the caller: an intermediary depositing for a receiver within the period of its
+///   previous deposit for it gets `GiftedSharesLocked`, with the time it may retry.)
+/// - IN-KIND TRANSFERS: each component transfer of `redeemInKind` gets a fixed gas allowance (`VaultMath.TRANSFER_GAS`,
+///   200,000); a token that fails or burns it is kept for the receiver to claim (`claimOwed`) instead of blocking the
+///   exit. The caller must leave that allowance (plus 1/63) available at each transfer, or the exit reverts with
+///   `InsufficientGasForTransfer` rather than defer a transfer that it starved.
 interface IBallastVault is IERC4626 {
     /*//////////////////////////////////////////////////////////////
                                   TYPES
