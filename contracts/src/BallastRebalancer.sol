@@ -414,10 +414,15 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
         if (invalid != address(0)) revert NavUnavailable(invalid);
         // slither-disable-next-line uninitialized-local -- 0 unless a batch is pending
         uint256 reserved;
+        uint16 exitFee;
         IRedemptionQueue queue = redemptionQueue;
         if (address(queue) != address(0)) {
+            // The batch is fixed from now on (later requests join the next one, and none of it can be cancelled).
             uint256 pending = queue.pendingShares(id);
-            if (pending != 0) reserved = Math.min(vault.previewRedeem(pending), navAssets);
+            if (pending != 0) {
+                reserved = Math.min(vault.previewRedeem(pending), navAssets);
+                exitFee = vault.feeConfig().exitFeeBps;
+            }
         }
         _epoch = Epoch({
             id: id,
@@ -433,7 +438,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
             loss: 0,
             navAtClose: 0,
             supplyAtOpen: vault.totalSupply().toUint112(),
-            exitFeeBps: vault.feeConfig().exitFeeBps
+            exitFeeBps: exitFee
         });
         emit EpochOpened(id, kind, msg.sender, navAssets, reserved);
     }

@@ -99,7 +99,8 @@ interface IBallastRebalancer {
     /// @param loss Oracle value lost to trading so far (asset units).
     /// @param navAtClose NAV at its closing.
     /// @param supplyAtOpen The vault's share supply at its opening, against which the base is scaled.
-    /// @param exitFeeBps The vault's exit fee at its opening: the most its queued batch pays.
+    /// @param exitFeeBps The vault's exit fee at its opening when it settles a queued batch (0 without one): the most
+    /// that batch pays.
     struct Epoch {
         uint64 id;
         EpochKind kind;
