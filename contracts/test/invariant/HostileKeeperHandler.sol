@@ -658,7 +658,7 @@ contract HostileKeeperHandler is UniswapV3World {
     }
 
     /// @dev Per-call and per-epoch loss, turnover, and agreement with the contract's own bookkeeping.
-    function _checkLosses(Snap memory s, Plan memory p, Run memory r) internal {
+    function _checkLosses(Snap memory s, Plan memory p, Run memory r) internal virtual {
         IBallastRebalancer.Epoch memory e = rebalancer.currentEpoch();
         uint256 nav = s.e.navAtOpen;
         uint256 contractCallLoss = uint256(e.loss) - s.e.loss;
@@ -728,7 +728,7 @@ contract HostileKeeperHandler is UniswapV3World {
         _recordEpoch(e);
     }
 
-    function _recordEpoch(IBallastRebalancer.Epoch memory e) internal {
+    function _recordEpoch(IBallastRebalancer.Epoch memory e) internal virtual {
         EpochGhost storage g = _epochs[e.id];
         if (g.nav != 0) return;
         g.nav = e.navAtOpen;
@@ -750,7 +750,7 @@ contract HostileKeeperHandler is UniswapV3World {
         }
     }
 
-    function _tryClose(address caller, uint8 idMode) internal {
+    function _tryClose(address caller, uint8 idMode) internal virtual {
         Snap memory s = _snap();
         uint64 id = _id(idMode, s.e.id);
         string memory why;

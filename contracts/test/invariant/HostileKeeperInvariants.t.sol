@@ -40,7 +40,38 @@ abstract contract HostileKeeperSetup is UniswapRebalanceFixture {
     MockERC20 internal rogueToken;
     HostileKeeperRogueAdapter internal rogueAdapter;
 
-    function setUp() public {
+    function setUp() public virtual {
+        handler = new HostileKeeperHandler(_deployHostileWorld());
+        bytes4[] memory selectors = new bytes4[](22);
+        selectors[0] = HostileKeeperHandler.keeperTrades.selector;
+        selectors[1] = HostileKeeperHandler.keeperTrades.selector;
+        selectors[2] = HostileKeeperHandler.keeperTrades.selector;
+        selectors[3] = HostileKeeperHandler.keeperTrades.selector;
+        selectors[4] = HostileKeeperHandler.sandwich.selector;
+        selectors[5] = HostileKeeperHandler.sandwich.selector;
+        selectors[6] = HostileKeeperHandler.keeperOpenEpoch.selector;
+        selectors[7] = HostileKeeperHandler.keeperOpenEpoch.selector;
+        selectors[8] = HostileKeeperHandler.keeperCashSweep.selector;
+        selectors[9] = HostileKeeperHandler.keeperSwitchRegime.selector;
+        selectors[10] = HostileKeeperHandler.keeperClose.selector;
+        selectors[11] = HostileKeeperHandler.outsiderAct.selector;
+        selectors[12] = HostileKeeperHandler.guardianForceRiskOff.selector;
+        selectors[13] = HostileKeeperHandler.manipulatePool.selector;
+        selectors[14] = HostileKeeperHandler.arbitrage.selector;
+        selectors[15] = HostileKeeperHandler.moveFeed.selector;
+        selectors[16] = HostileKeeperHandler.deposit.selector;
+        selectors[17] = HostileKeeperHandler.redeem.selector;
+        selectors[18] = HostileKeeperHandler.redeemInKind.selector;
+        selectors[19] = HostileKeeperHandler.warp.selector;
+        selectors[20] = HostileKeeperHandler.makeStale.selector;
+        selectors[21] = HostileKeeperHandler.refreshFeeds.selector;
+        targetContract(address(handler));
+        targetSelector(StdInvariant.FuzzSelector({addr: address(handler), selectors: selectors}));
+    }
+
+    /// @dev The world of the campaign (pools, tightened caps, three depositors invested at targets), as the handler's
+    /// `World`. Shared with the accomplice suite (`AccompliceInvariants.t.sol`).
+    function _deployHostileWorld() internal returns (HostileKeeperHandler.World memory) {
         _deployWorld(N, POOL_VALUE);
         // An unlisted token with a pool of its own, and a T1/T0 cross pool, for multi-hop routes.
         rogueToken = new MockERC20("Rogue", "RGE", 18);
@@ -70,51 +101,23 @@ abstract contract HostileKeeperSetup is UniswapRebalanceFixture {
         _deposit(ds[2], 40_000e6);
         _investAtTargets();
 
-        handler = new HostileKeeperHandler(
-            HostileKeeperHandler.World({
-                vault: vault,
-                rebalancer: rebalancer,
-                usdc: usdc,
-                tokens: tokens,
-                feeds: feeds,
-                rogueToken: rogueToken,
-                adapter: ISwapAdapter(address(v3Adapter)),
-                rogueAdapter: rogueAdapter,
-                keeper: keeper,
-                guardian: guardian,
-                feedUpdater: address(this),
-                depositors: ds,
-                factory: v3Factory,
-                router: v3Router,
-                positions: v3Positions
-            })
-        );
-
-        bytes4[] memory selectors = new bytes4[](22);
-        selectors[0] = HostileKeeperHandler.keeperTrades.selector;
-        selectors[1] = HostileKeeperHandler.keeperTrades.selector;
-        selectors[2] = HostileKeeperHandler.keeperTrades.selector;
-        selectors[3] = HostileKeeperHandler.keeperTrades.selector;
-        selectors[4] = HostileKeeperHandler.sandwich.selector;
-        selectors[5] = HostileKeeperHandler.sandwich.selector;
-        selectors[6] = HostileKeeperHandler.keeperOpenEpoch.selector;
-        selectors[7] = HostileKeeperHandler.keeperOpenEpoch.selector;
-        selectors[8] = HostileKeeperHandler.keeperCashSweep.selector;
-        selectors[9] = HostileKeeperHandler.keeperSwitchRegime.selector;
-        selectors[10] = HostileKeeperHandler.keeperClose.selector;
-        selectors[11] = HostileKeeperHandler.outsiderAct.selector;
-        selectors[12] = HostileKeeperHandler.guardianForceRiskOff.selector;
-        selectors[13] = HostileKeeperHandler.manipulatePool.selector;
-        selectors[14] = HostileKeeperHandler.arbitrage.selector;
-        selectors[15] = HostileKeeperHandler.moveFeed.selector;
-        selectors[16] = HostileKeeperHandler.deposit.selector;
-        selectors[17] = HostileKeeperHandler.redeem.selector;
-        selectors[18] = HostileKeeperHandler.redeemInKind.selector;
-        selectors[19] = HostileKeeperHandler.warp.selector;
-        selectors[20] = HostileKeeperHandler.makeStale.selector;
-        selectors[21] = HostileKeeperHandler.refreshFeeds.selector;
-        targetContract(address(handler));
-        targetSelector(StdInvariant.FuzzSelector({addr: address(handler), selectors: selectors}));
+        return HostileKeeperHandler.World({
+            vault: vault,
+            rebalancer: rebalancer,
+            usdc: usdc,
+            tokens: tokens,
+            feeds: feeds,
+            rogueToken: rogueToken,
+            adapter: ISwapAdapter(address(v3Adapter)),
+            rogueAdapter: rogueAdapter,
+            keeper: keeper,
+            guardian: guardian,
+            feedUpdater: address(this),
+            depositors: ds,
+            factory: v3Factory,
+            router: v3Router,
+            positions: v3Positions
+        });
     }
 
     /*//////////////////////////////////////////////////////////////
