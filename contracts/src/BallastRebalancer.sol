@@ -183,7 +183,8 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
 
         uint256 maxCall = base.mulDiv(ctx.c.maxCallLossBps, BPS);
         if (callLoss > maxCall) revert CallLossExceeded(callLoss, maxCall);
-        uint256 maxTurnover = base.mulDiv(ctx.c.maxTurnoverBps, BPS);
+        // Raising the cash that queued redemptions need is not churn: the reserve comes on top of the cap.
+        uint256 maxTurnover = base.mulDiv(ctx.c.maxTurnoverBps, BPS) + reserved;
         if (turnover > maxTurnover) revert TurnoverExceeded(turnover, maxTurnover);
         // base > 0 when there is a loss: it passed the per-call cap, which is zero when the base is.
         if (callLoss != 0) _bookLoss(e, callLoss, callLoss.mulDiv(WAD, base, Math.Rounding.Ceil), ctx.c);
@@ -208,12 +209,15 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
         if (address(queue) != address(0)) {
             uint256 pending = queue.pendingShares(epochId);
             if (pending != 0) {
-                uint16 feeNow = vault.feeConfig().exitFeeBps;
-                if (feeNow > e.exitFeeBps) revert ExitFeeRaised(e.exitFeeBps, feeNow);
-                // What `redeem` pays for the batch now: zero for dust (settled as zero), else it must be in cash.
+                // What `redeem` pays for the batch now: zero for dust (settled as zero), else it must be in cash, at
+                // an exit fee no higher than at the opening.
                 uint256 due = vault.previewRedeem(pending);
-                uint256 cash = vault.cash();
-                if (due > cash) revert InsufficientCashForRedemptions(due, cash);
+                if (due != 0) {
+                    uint16 feeNow = vault.feeConfig().exitFeeBps;
+                    if (feeNow > e.exitFeeBps) revert ExitFeeRaised(e.exitFeeBps, feeNow);
+                    uint256 cash = vault.cash();
+                    if (due > cash) revert InsufficientCashForRedemptions(due, cash);
+                }
                 // slither-disable-next-line unused-return -- the queue books the batch's assets
                 queue.settle(epochId, due);
             }

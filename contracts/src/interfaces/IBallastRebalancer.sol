@@ -29,7 +29,8 @@ import {ISwapAdapter} from "./ISwapAdapter.sol";
 ///   `maxCallLossBps` of the call's base; per epoch, the sum over calls of each call's loss as a fraction of its
 ///   base (`Epoch.lossWad`, rounded up) is capped at `maxEpochLossBps`: a per-share bound, so a holder who stays
 ///   through the epoch loses at most that fraction of the value of its shares, whoever enters or leaves meanwhile.
-///   Turnover (oracle value sold) is capped per epoch at `maxTurnoverBps` of the current base.
+///   Turnover (oracle value sold) is capped per epoch at `maxTurnoverBps` of the current base plus the cash reserved
+///   for the queued batch (raising it is never refused as churn).
 /// - losses are also capped across epochs, over a rolling window (`windowLoss`): each call's loss, as a fraction of
 ///   its base, fills a budget of `maxEpochLossBps` that drains linearly at `maxEpochLossBps` per `epochInterval`.
 ///   However often epochs open, a keeper loses at most one budget plus `maxEpochLossBps` per interval elapsed, not
@@ -62,7 +63,7 @@ interface IBallastRebalancer {
     /// @param maxCallLossBps Largest loss in one `executeTrades` call, in bps of the call's base.
     /// @param maxEpochLossBps Largest loss in one epoch, in bps (the sum of each call's loss over its base); also the
     /// rolling-window budget (`windowLoss`), which drains at this rate per `epochInterval`.
-    /// @param maxTurnoverBps Largest value sold in one epoch, in bps of the current base.
+    /// @param maxTurnoverBps Largest value sold in one epoch, in bps of the current base (plus the epoch's reserve).
     /// @param bandWad No-trade band around each target, as an absolute weight (WAD).
     /// @param cashBufferWad Least cash weight of risk-on targets, so that ordinary withdrawals are instant.
     /// @param minDwell Least time between two regime switches.

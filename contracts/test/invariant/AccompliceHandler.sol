@@ -296,6 +296,14 @@ contract AccompliceHandler is HostileKeeperHandler {
             bytes memory err;
             (closed, err) = _closeAsOutsider(e.id);
             if (closed) return (true, "");
+            if (_sel(err) == IBallastRebalancer.ExitFeeRaised.selector) {
+                // The owner raised the exit fee over a committed batch: closing waits until it restores the fee of the
+                // opening (the batch never pays more). Governance recovers; nothing else is stuck.
+                IBallastVault.FeeConfig memory f = vault.feeConfig();
+                vm.prank(owner);
+                vault.setFees(f.managementFeeWad, f.entryFeeBps, e.exitFeeBps);
+                continue;
+            }
             if (_sel(err) != IBallastRebalancer.InsufficientCashForRedemptions.selector) {
                 return
                     (
@@ -360,12 +368,11 @@ contract AccompliceHandler is HostileKeeperHandler {
         }
     }
 
-    /// @dev One refill sell of about `short_` of cash: components tried from the most overweight at the epoch's
-    /// targets; each refused one once more, smaller (see below).
+    /// @dev One refill sell of about `short_` of cash: components tried from the most overweight at the targets the
+    /// rebalancer documents (weights times the call's base less the reserve); each refused one once more, smaller.
     function _refill(uint64 id, uint256 short_) internal returns (bool sold, string memory tried) {
         Snap memory s = _snap();
-        uint256 investable = uint256(s.e.navAtOpen) - s.e.reserved;
-        uint256 band = uint256(s.e.navAtOpen).mulDiv(s.cfg.bandWad, WAD);
+        (uint256 investable, uint256 band) = _investableAndBand(s);
         bool[] memory done = new bool[](_tokens.length);
         for (uint256 k; k < _tokens.length; ++k) {
             (uint256 i, uint256 value, uint256 target) = _mostOverweight(s, done, investable);
@@ -390,6 +397,16 @@ contract AccompliceHandler is HostileKeeperHandler {
                 tried = string.concat(tried, _tokens[i].symbol(), " ", vm.toString(smaller), ": ", _errName(err), "; ");
             }
         }
+    }
+
+    /// @dev The investable value and the band of a call now, from the base the rebalancer documents: the opening NAV
+    /// scaled down by the share supply that has left since.
+    function _investableAndBand(Snap memory s) internal view returns (uint256 investable, uint256 band) {
+        uint256 base = s.e.navAtOpen;
+        uint256 supply = vault.totalSupply();
+        if (supply < s.e.supplyAtOpen) base = base.mulDiv(supply, s.e.supplyAtOpen);
+        investable = base > s.e.reserved ? base - s.e.reserved : 0;
+        band = base.mulDiv(s.cfg.bandWad, WAD);
     }
 
     function _mostOverweight(Snap memory s, bool[] memory done, uint256 investable)
