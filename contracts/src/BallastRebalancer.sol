@@ -418,6 +418,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
         if (invalid != address(0)) revert NavUnavailable(invalid);
         // slither-disable-next-line uninitialized-local -- 0 unless a batch is pending
         uint256 reserved;
+        // slither-disable-next-line uninitialized-local -- 0 unless a batch is committed
         uint16 exitFee;
         IRedemptionQueue queue = redemptionQueue;
         if (address(queue) != address(0)) {
