@@ -34,8 +34,9 @@ pub struct Holding {
 /// The open epoch's numbers the plan depends on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EpochView {
-    /// NAV at the epoch's opening.
-    pub nav_at_open: U256,
+    /// The base the rebalancer measures this call's targets and band against: the NAV at the epoch's opening,
+    /// scaled down by the share supply that has left since (see `IBallastRebalancer`).
+    pub base: U256,
     /// Value reserved for queued redemptions.
     pub reserved: U256,
     /// The rebalancer's band (WAD).
@@ -66,8 +67,8 @@ fn e(n: u64) -> U256 {
 /// Plans the legs that bring every component to its target (sells first, then buys).
 pub fn plan(holdings: &[Holding], epoch: &EpochView) -> Vec<Leg> {
     let wad = e(18);
-    let investable = epoch.nav_at_open.saturating_sub(epoch.reserved);
-    let half_band = epoch.nav_at_open * U256::from(epoch.band_wad) / (wad * U256::from(2u64));
+    let investable = epoch.base.saturating_sub(epoch.reserved);
+    let half_band = epoch.base * U256::from(epoch.band_wad) / (wad * U256::from(2u64));
     let cash_target = investable * U256::from(epoch.cash_target_weight) / wad + epoch.reserved;
     let mut spare = epoch.cash.saturating_sub(cash_target);
     // Buys never take the cash leg below its target minus half the band (the rebalancer refuses below the band).
@@ -145,7 +146,7 @@ mod tests {
 
     fn view(nav: u64, cash: u64, cash_weight_pct: u64) -> EpochView {
         EpochView {
-            nav_at_open: usdc(nav),
+            base: usdc(nav),
             reserved: U256::ZERO,
             band_wad: 5 * 10u64.pow(15),
             cash_target_weight: cash_weight_pct * 10u64.pow(16),

@@ -78,12 +78,26 @@ pub struct EpochState {
     pub trades: u32,
     /// NAV at its opening.
     pub nav_at_open: U256,
+    /// The vault's share supply at its opening.
+    pub supply_at_open: U256,
     /// Value reserved for queued redemptions.
     pub reserved: U256,
     /// Oracle value sold so far.
     pub turnover: U256,
     /// Oracle value lost so far.
     pub loss: U256,
+}
+
+impl EpochState {
+    /// The base the rebalancer measures a call's bounds, targets and band against when the vault's supply is
+    /// `supply_now`: the opening NAV, scaled down (rounded down) by the supply that has left since.
+    pub fn base(&self, supply_now: U256) -> U256 {
+        if supply_now < self.supply_at_open {
+            self.nav_at_open * supply_now / self.supply_at_open
+        } else {
+            self.nav_at_open
+        }
+    }
 }
 
 /// The rebalancer's state.
@@ -421,6 +435,7 @@ pub async fn read_rebalancer(
             closed_at: e.closedAt.to::<u64>(),
             trades: e.trades,
             nav_at_open: U256::from(e.navAtOpen),
+            supply_at_open: U256::from(e.supplyAtOpen),
             reserved: U256::from(e.reserved),
             turnover: U256::from(e.turnover),
             loss: U256::from(e.loss),
@@ -461,5 +476,29 @@ mod tests {
             mul_div(U256::from(1), U256::from(1), U256::ZERO),
             U256::ZERO
         );
+    }
+
+    #[test]
+    fn epoch_base_shrinks_with_the_supply_that_left_and_never_grows() {
+        let e = EpochState {
+            id: 1,
+            kind: 0,
+            open: true,
+            opened_at: 0,
+            closed_at: 0,
+            trades: 0,
+            nav_at_open: U256::from(1_000_000u64),
+            supply_at_open: U256::from(1_000u64),
+            reserved: U256::ZERO,
+            turnover: U256::ZERO,
+            loss: U256::ZERO,
+        };
+        // A tenth of the supply stays: a tenth of the opening NAV (as the rebalancer's `_base`, rounded down).
+        assert_eq!(e.base(U256::from(100u64)), U256::from(100_000u64));
+        assert_eq!(e.base(U256::from(333u64)), U256::from(333_000u64));
+        assert_eq!(e.base(U256::from(3u64)), U256::from(3_000u64));
+        // Money that comes in never widens it past the opening NAV.
+        assert_eq!(e.base(U256::from(5_000u64)), U256::from(1_000_000u64));
+        assert_eq!(e.base(U256::from(1_000u64)), U256::from(1_000_000u64));
     }
 }

@@ -448,7 +448,12 @@ impl Runner {
         }
         let epoch = r.epoch.id;
         self.metrics.epoch_id.store(epoch, Ordering::Relaxed);
-        let investable = r.epoch.nav_at_open.saturating_sub(r.epoch.reserved);
+        // Targets as the rebalancer computes them for this call: its base (the opening NAV scaled down by the supply
+        // that has left since) less the reserve.
+        let investable = r
+            .epoch
+            .base(snap.total_supply)
+            .saturating_sub(r.epoch.reserved);
         self.read_pool_depths(&mut snap).await?;
         let plan = self.plan(&snap, &Targets::current(&snap), investable, r.band_wad)?;
         let first = r.epoch.trades;

@@ -275,6 +275,7 @@ mod tests {
                     closed_at: 0,
                     trades: 0,
                     nav_at_open: U256::ZERO,
+                    supply_at_open: U256::ZERO,
                     reserved: U256::ZERO,
                     turnover: U256::ZERO,
                     loss: U256::ZERO,
