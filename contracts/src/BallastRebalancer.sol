@@ -74,6 +74,10 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
     /// @dev The rolling-window loss budget at `_windowLossAt` (fraction of NAV, WAD), before its drain since then.
     uint64 internal _windowLossWad;
     uint40 internal _windowLossAt;
+    /// @dev The turnover of epoch `_turnoverEpoch` as a fraction of value (WAD): the sum over its calls of the value
+    /// sold over the call's base. Kept beside the window (one slot) rather than in `Epoch`, whose slots are full.
+    uint64 internal _turnoverEpoch;
+    uint64 internal _turnoverWad;
 
     constructor(IBallastVault vault_, address owner_, address keeper_, Config memory config_) Ownable(owner_) {
         if (address(vault_) == address(0)) revert ZeroAddress();
@@ -174,22 +178,22 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
         });
         // slither-disable-next-line uninitialized-local -- starts at 0
         uint256 callLoss;
-        uint256 turnover = e.turnover;
+        // slither-disable-next-line uninitialized-local -- starts at 0
+        uint256 callTurnover;
         for (uint256 i; i < trades.length; ++i) {
             (uint256 valueIn, uint256 tradeLoss) = _trade(ctx, e.trades + uint32(i), trades[i]);
             callLoss += tradeLoss;
-            turnover += valueIn;
+            callTurnover += valueIn;
         }
 
         uint256 maxCall = base.mulDiv(ctx.c.maxCallLossBps, BPS);
         if (callLoss > maxCall) revert CallLossExceeded(callLoss, maxCall);
-        // Raising the cash that queued redemptions need is not churn: the reserve comes on top of the cap.
-        uint256 maxTurnover = base.mulDiv(ctx.c.maxTurnoverBps, BPS) + reserved;
-        if (turnover > maxTurnover) revert TurnoverExceeded(turnover, maxTurnover);
+        _bookTurnover(epochId, callTurnover, base, reserved, ctx.c.maxTurnoverBps);
         // base > 0 when there is a loss: it passed the per-call cap, which is zero when the base is.
         if (callLoss != 0) _bookLoss(e, callLoss, callLoss.mulDiv(WAD, base, Math.Rounding.Ceil), ctx.c);
 
         e.trades += uint32(trades.length);
+        uint256 turnover = e.turnover + callTurnover;
         e.turnover = turnover.toUint128();
     }
 
@@ -257,6 +261,13 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
         // slither-disable-next-line divide-before-multiply -- WAD / BPS == 1e14 exactly
         capWad = uint256(_config.maxEpochLossBps) * (WAD / BPS);
         usedWad = _drainedWindowLoss(capWad, _config.epochInterval);
+    }
+
+    /// @inheritdoc IBallastRebalancer
+    function epochTurnover() external view returns (uint256 usedWad, uint256 capWad) {
+        usedWad = _turnoverEpoch == _epoch.id ? _turnoverWad : 0;
+        // slither-disable-next-line divide-before-multiply -- WAD / BPS == 1e14 exactly
+        capWad = uint256(_config.maxTurnoverBps) * (WAD / BPS);
     }
 
     /// @inheritdoc IBallastRebalancer
@@ -454,6 +465,18 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
         base = e.navAtOpen;
         uint256 supplyNow = vault.totalSupply();
         if (supplyNow < e.supplyAtOpen) base = base.mulDiv(supplyNow, e.supplyAtOpen);
+    }
+
+    /// @dev Books a call's value sold (`value`) as a fraction of its `base`, rounded up, in the epoch's turnover, capped
+    /// at `bps` plus the reserve over the base: raising the cash that queued redemptions need is not churn, and a
+    /// base that shrank with exits does not retroactively use up the cap (each call counts against its own base).
+    function _bookTurnover(uint64 epochId, uint256 value, uint256 base, uint256 reserved, uint256 bps) internal {
+        uint256 usedWad = (_turnoverEpoch == epochId ? _turnoverWad : 0) + value.mulDiv(WAD, base, Math.Rounding.Ceil);
+        // slither-disable-next-line divide-before-multiply -- WAD / BPS == 1e14 exactly
+        uint256 capWad = bps * (WAD / BPS) + reserved.mulDiv(WAD, base);
+        if (usedWad > capWad) revert TurnoverExceeded(usedWad, capWad);
+        _turnoverEpoch = epochId;
+        _turnoverWad = usedWad.toUint64(); // <= capWad <= 3e18 + ~1e18 (the queued shares are in the base's supply)
     }
 
     /// @dev Books a call's loss (`callLoss` in asset units, `callLossWad` as a fraction of its base, rounded up) in

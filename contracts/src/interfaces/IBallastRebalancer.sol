@@ -29,8 +29,9 @@ import {ISwapAdapter} from "./ISwapAdapter.sol";
 ///   `maxCallLossBps` of the call's base; per epoch, the sum over calls of each call's loss as a fraction of its
 ///   base (`Epoch.lossWad`, rounded up) is capped at `maxEpochLossBps`: a per-share bound, so a holder who stays
 ///   through the epoch loses at most that fraction of the value of its shares, whoever enters or leaves meanwhile.
-///   Turnover (oracle value sold) is capped per epoch at `maxTurnoverBps` of the current base plus the cash reserved
-///   for the queued batch (raising it is never refused as churn).
+///   Turnover (oracle value sold) is counted the same way, each call's value sold over its base (`epochTurnover`),
+///   and capped per epoch at `maxTurnoverBps` plus the reserve over the base: raising the cash that queued
+///   redemptions need is not churn, and exits that shrink the base never use up the cap retroactively.
 /// - losses are also capped across epochs, over a rolling window (`windowLoss`): each call's loss, as a fraction of
 ///   its base, fills a budget of `maxEpochLossBps` that drains linearly at `maxEpochLossBps` per `epochInterval`.
 ///   However often epochs open, a keeper loses at most one budget plus `maxEpochLossBps` per interval elapsed, not
@@ -63,7 +64,8 @@ interface IBallastRebalancer {
     /// @param maxCallLossBps Largest loss in one `executeTrades` call, in bps of the call's base.
     /// @param maxEpochLossBps Largest loss in one epoch, in bps (the sum of each call's loss over its base); also the
     /// rolling-window budget (`windowLoss`), which drains at this rate per `epochInterval`.
-    /// @param maxTurnoverBps Largest value sold in one epoch, in bps of the current base (plus the epoch's reserve).
+    /// @param maxTurnoverBps Largest value sold in one epoch, in bps (the sum of each call's value sold over its base;
+    /// the epoch's reserve over the base comes on top).
     /// @param bandWad No-trade band around each target, as an absolute weight (WAD).
     /// @param cashBufferWad Least cash weight of risk-on targets, so that ordinary withdrawals are instant.
     /// @param minDwell Least time between two regime switches.
@@ -175,8 +177,8 @@ interface IBallastRebalancer {
     error EpochLossExceeded(uint256 lossWad, uint256 maxWad);
     /// @notice The rolling-window loss budget would reach `used` (a fraction of NAV, WAD), past its cap `max`.
     error WindowLossExceeded(uint256 used, uint256 max);
-    /// @notice The epoch's turnover (`turnover`) would exceed the bound `max`.
-    error TurnoverExceeded(uint256 turnover, uint256 max);
+    /// @notice The epoch's turnover (`turnoverWad`, a fraction of value, WAD) would exceed the bound `maxWad`.
+    error TurnoverExceeded(uint256 turnoverWad, uint256 maxWad);
     /// @notice The price of `token` is unavailable (stale or invalid): no trading.
     error PriceUnavailable(address token);
     /// @notice The vault's NAV is not valid (a price is unavailable, first at `token`): no epoch can open or close.
@@ -276,6 +278,11 @@ interface IBallastRebalancer {
     /// call's base, WAD, drained linearly at `capWad` per `epochInterval`), and the cap `capWad`
     /// (`maxEpochLossBps` as WAD). An `executeTrades` call whose loss would take `usedWad` past `capWad` reverts.
     function windowLoss() external view returns (uint256 usedWad, uint256 capWad);
+
+    /// @notice The open (or last) epoch's turnover so far as a fraction of value (`usedWad`, WAD: the sum of each call's
+    /// value sold over its base) and `maxTurnoverBps` as WAD (the reserve's allowance, which depends on the base, comes
+    /// on top at each call).
+    function epochTurnover() external view returns (uint256 usedWad, uint256 capWad);
 
     /// @notice The bounded minimum output for selling `amountIn` of `tokenIn` for `tokenOut`, and the oracle value
     /// (in asset units) of the input. Reverts with `PriceUnavailable` when a price is unavailable.
