@@ -199,6 +199,55 @@ contract AdversarialReviewTest is RebalanceFixture {
         assertApproxEqRel(queue.claim(bob), 50_000e6, 0.001e18, "bob not paid");
     }
 
+    /// @notice Found by the accomplice campaign at the deep profile: the turnover cap used to be an amount of the call's
+    /// base, so when large exits shrank the base after the epoch had traded, the turnover already done used up the
+    /// shrunken cap and the sells that the queued batch needed were refused (`TurnoverExceeded`): the epoch could not
+    /// close. Now each call's turnover counts against its own base, and the reserve comes on top of the cap.
+    function test_finding3_exitsAfterTradingDoNotBlockTheQueuesSells() public {
+        IBallastRebalancer.Config memory c = rebalancer.config();
+        c.maxTurnoverBps = 1000; // 10%
+        vm.prank(owner);
+        rebalancer.setConfig(c);
+        rateAdapter.setSlippageBps(0);
+        _deposit(mallory, 900_000e6);
+        uint256 bobShares = _deposit(bob, 20_000e6);
+        _wait(LOCK + 1);
+        _request(bob, bobShares);
+
+        // Epoch 1 (at the current targets) invests 5% of the (10x) NAV in component 0: half the turnover cap.
+        vm.prank(keeper);
+        rebalancer.openCashSweep(1);
+        uint256 buy = uint256(rebalancer.currentEpoch().navAtOpen) * 5 / 100;
+        IBallastRebalancer.Trade[] memory first = _one(_t(address(usdc), address(tokens[0]), buy));
+        vm.prank(keeper);
+        rebalancer.executeTrades(1, 0, first);
+
+        // The accomplice and an honest holder leave: the base falls to a fraction of the opening NAV, and the cash
+        // left is short of Bob's batch.
+        uint256 malloryMax = vault.maxRedeem(mallory);
+        vm.prank(mallory);
+        vault.redeem(malloryMax, mallory, mallory);
+        uint256 aliceMax = vault.maxWithdraw(alice);
+        vm.prank(alice);
+        vault.withdraw(aliceMax, alice, alice);
+        uint256 due = vault.previewRedeem(bobShares);
+        assertLt(vault.cash(), due, "no refill needed");
+
+        // The sells that refill the batch's cash pass, and the epoch closes.
+        IBallastRebalancer.Trade[] memory refill =
+            _one(_t(address(tokens[0]), address(usdc), _amountOf(0, due - vault.cash() + 1e6)));
+        vm.startPrank(keeper);
+        rebalancer.executeTrades(1, 1, refill);
+        rebalancer.closeEpoch(1);
+        vm.stopPrank();
+        assertEq(queue.batch(1).assets, due);
+    }
+
+    /// @dev Amount of component `i` worth `value` at the oracle.
+    function _amountOf(uint256 i, uint256 value) internal view returns (uint256) {
+        return value * 1e36 / oracle.price(address(tokens[i]));
+    }
+
     /*//////////////////////////////////////////////////////////////
             FINDING 4: A HOLDER'S SHARES KEPT LOCKED BY OTHERS
     //////////////////////////////////////////////////////////////*/
