@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.26;
 
+import {IBallastVault} from "./IBallastVault.sol";
+import {IRedemptionQueue} from "./IRedemptionQueue.sol";
 import {ISwapAdapter} from "./ISwapAdapter.sol";
 
 /// @title IBallastRebalancer
@@ -261,6 +263,18 @@ interface IBallastRebalancer {
     /*//////////////////////////////////////////////////////////////
                                  VIEWS
     //////////////////////////////////////////////////////////////*/
+
+    /// @notice The vault this contract rebalances.
+    function vault() external view returns (IBallastVault);
+
+    /// @notice The keeper: opens, trades and closes epochs (anyone may trade and close after the grace period).
+    function keeper() external view returns (address);
+
+    /// @notice The queue whose batches the epochs settle (zero: none).
+    function redemptionQueue() external view returns (IRedemptionQueue);
+
+    /// @notice Whether `adapter` is allow-listed.
+    function isAdapter(address adapter) external view returns (bool);
 
     /// @notice The latest epoch (open or closed).
     function currentEpoch() external view returns (Epoch memory);
