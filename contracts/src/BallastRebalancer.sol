@@ -265,6 +265,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
 
     /// @inheritdoc IBallastRebalancer
     function epochTurnover() external view returns (uint256 usedWad, uint256 capWad) {
+        // slither-disable-next-line incorrect-equality -- an epoch id, not a balance: nobody can move it to match
         usedWad = _turnoverEpoch == _epoch.id ? _turnoverWad : 0;
         // slither-disable-next-line divide-before-multiply -- WAD / BPS == 1e14 exactly
         capWad = uint256(_config.maxTurnoverBps) * (WAD / BPS);
