@@ -264,6 +264,11 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
     }
 
     /// @inheritdoc IBallastRebalancer
+    function epochBase() external view returns (uint256) {
+        return _epoch.open ? _base(_epoch) : 0;
+    }
+
+    /// @inheritdoc IBallastRebalancer
     function epochTurnover() external view returns (uint256 usedWad, uint256 capWad) {
         // slither-disable-next-line incorrect-equality -- an epoch id, not a balance: nobody can move it to match
         usedWad = _turnoverEpoch == _epoch.id ? _turnoverWad : 0;

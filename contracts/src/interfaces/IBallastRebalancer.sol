@@ -293,6 +293,10 @@ interface IBallastRebalancer {
     /// (`maxEpochLossBps` as WAD). An `executeTrades` call whose loss would take `usedWad` past `capWad` reverts.
     function windowLoss() external view returns (uint256 usedWad, uint256 capWad);
 
+    /// @notice The base an `executeTrades` call of the open epoch is measured against now: the opening NAV scaled down
+    /// by the share supply that has left since (see BOUNDS). Zero when no epoch is open.
+    function epochBase() external view returns (uint256);
+
     /// @notice The open (or last) epoch's turnover so far as a fraction of value (`usedWad`, WAD: the sum of each call's
     /// value sold over its base) and `maxTurnoverBps` as WAD (the reserve's allowance, which depends on the base, comes
     /// on top at each call).

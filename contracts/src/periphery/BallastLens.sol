@@ -42,7 +42,7 @@ contract BallastLens is IBallastLens {
         state.timestamp = block.timestamp;
         state.vault = _vaultState(vault);
         state.components = _componentStates(vault, state.vault.nav);
-        state.rebalancer = _rebalancerState(state.vault.rebalancer, state.vault.totalSupply);
+        state.rebalancer = _rebalancerState(state.vault.rebalancer);
         state.queue = _queueState(vault, state.rebalancer, state.vault.navValid);
     }
 
@@ -120,11 +120,7 @@ contract BallastLens is IBallastLens {
     }
 
     /// @dev `rebalancer` is the vault's; an address without code (none, or an account) leaves the state zero.
-    function _rebalancerState(address rebalancer, uint256 totalSupply)
-        internal
-        view
-        returns (RebalancerState memory r)
-    {
+    function _rebalancerState(address rebalancer) internal view returns (RebalancerState memory r) {
         // slither-disable-next-line incorrect-equality -- no code: no rebalancer to read (zero, or an account)
         if (rebalancer.code.length == 0) return r;
         BallastRebalancer rb = BallastRebalancer(rebalancer);
@@ -136,7 +132,7 @@ contract BallastLens is IBallastLens {
         r.nextRebalanceDue = rb.nextRebalanceDue();
         r.epoch = rb.currentEpoch();
         (r.windowLossUsedWad, r.windowLossCapWad) = rb.windowLoss();
-        if (r.epoch.open) r.callBase = _callBase(r.epoch, totalSupply);
+        r.callBase = rb.epochBase();
     }
 
     function _queueState(IBallastVault vault, RebalancerState memory r, bool navValid)
@@ -178,13 +174,6 @@ contract BallastLens is IBallastLens {
                 }
             }
         }
-    }
-
-    /// @dev The base of an `executeTrades` call of open epoch `e` now, as `BallastRebalancer._base` computes it: the
-    /// opening NAV scaled down by the share supply that has left since, rounded down.
-    function _callBase(IBallastRebalancer.Epoch memory e, uint256 totalSupply) internal pure returns (uint256 base) {
-        base = e.navAtOpen;
-        if (totalSupply < e.supplyAtOpen) base = base.mulDiv(totalSupply, e.supplyAtOpen);
     }
 
     /// @dev `value * 1e18 / nav`, rounded down; 0 when `nav` is 0. Saturates instead of overflowing: a component's value
