@@ -401,13 +401,12 @@ impl Demo {
         let cfg = reb.config().call().await?;
         // The rebalancer's base for this call: the opening NAV scaled down by the supply that has left since.
         let supply = vault.totalSupply().call().await?;
-        let supply_at_open = U256::from(ep.supplyAtOpen);
-        let mut base = U256::from(ep.navAtOpen);
-        if supply < supply_at_open {
-            base = base * supply / supply_at_open;
-        }
         let view = EpochView {
-            base,
+            base: ballast_keeper::chain::epoch_base(
+                U256::from(ep.navAtOpen),
+                U256::from(ep.supplyAtOpen),
+                supply,
+            ),
             reserved: U256::from(ep.reserved),
             band_wad: cfg.bandWad,
             cash_target_weight: vault.cashTargetWeight().call().await?,

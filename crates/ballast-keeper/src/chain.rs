@@ -90,13 +90,19 @@ pub struct EpochState {
 
 impl EpochState {
     /// The base the rebalancer measures a call's bounds, targets and band against when the vault's supply is
-    /// `supply_now`: the opening NAV, scaled down (rounded down) by the supply that has left since.
+    /// `supply_now` (see [`epoch_base`]).
     pub fn base(&self, supply_now: U256) -> U256 {
-        if supply_now < self.supply_at_open {
-            self.nav_at_open * supply_now / self.supply_at_open
-        } else {
-            self.nav_at_open
-        }
+        epoch_base(self.nav_at_open, self.supply_at_open, supply_now)
+    }
+}
+
+/// `BallastRebalancer._base`: the opening NAV, scaled down (rounded down) by the share supply that has left since the
+/// opening; never above the opening NAV.
+pub fn epoch_base(nav_at_open: U256, supply_at_open: U256, supply_now: U256) -> U256 {
+    if supply_now < supply_at_open {
+        nav_at_open * supply_now / supply_at_open
+    } else {
+        nav_at_open
     }
 }
 
