@@ -31,7 +31,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Most components the vault can list.
-    uint256 public constant MAX_COMPONENTS = 256;
+    uint256 internal constant MAX_COMPONENTS = 256;
     /// @notice Most distinct price sources (a source may serve many tokens).
     uint256 internal constant MAX_SOURCES = 256;
     /// @notice Cap of the annual management fee: 5% a year.
@@ -47,7 +47,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     /// @notice Smallest seed deposit accepted at deployment, in asset base units.
     uint256 internal constant MIN_SEED_ASSETS = 1000;
     /// @notice Receives the seed shares, which nobody can ever redeem: the vault is never empty.
-    address public constant SEED_SHARES_HOLDER = address(0xdEaD);
+    address internal constant SEED_SHARES_HOLDER = address(0xdEaD);
 
     uint256 internal constant SECONDS_PER_YEAR = 365 days;
     // For inline assembly, which takes only literal constants: `VaultMath.PRICE_BATCH`, `VaultMath.BATCH_HEAD`, and the
@@ -302,18 +302,6 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         (assets,) = _redeemAssets(shares, navDown, _supplyWithPendingFee());
     }
 
-    /// @inheritdoc IBallastVault
-    function previewRedeemInKind(uint256 shares) external view returns (uint256[] memory amounts, uint256 cash_) {
-        uint256 supply = _supplyWithPendingFee();
-        uint256 net = shares - shares.mulDiv(_exitFeeBps, BPS, Math.Rounding.Ceil);
-        uint256 n = _components.length;
-        amounts = new uint256[](n);
-        for (uint256 i; i < n; ++i) {
-            amounts[i] = _inKindShare(_components[i].balance, net, supply);
-        }
-        cash_ = _inKindShare(_cash, net, supply);
-    }
-
     /*//////////////////////////////////////////////////////////////
                               ENTRY POINTS
     //////////////////////////////////////////////////////////////*/
@@ -423,16 +411,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     }
 
     /// @inheritdoc IBallastVault
-    function claimOwed(address token) external nonReentrant returns (uint256) {
-        return _claimOwed(token, msg.sender);
-    }
-
-    /// @inheritdoc IBallastVault
-    function claimOwed(address token, address to) external nonReentrant returns (uint256) {
-        return _claimOwed(token, to);
-    }
-
-    function _claimOwed(address token, address to) internal returns (uint256 amount) {
+    function claimOwed(address token, address to) external nonReentrant returns (uint256 amount) {
         if (to == address(0)) revert ZeroAddress();
         amount = _owed[msg.sender][token];
         if (amount == 0) revert NothingOwed(msg.sender, token);

@@ -257,12 +257,6 @@ interface IBallastVault is IERC4626 {
         external
         returns (uint256[] memory amounts, uint256 cash);
 
-    /// @notice Previews `redeemInKind` of `shares` (exit fee included).
-    function previewRedeemInKind(uint256 shares) external view returns (uint256[] memory amounts, uint256 cash);
-
-    /// @notice Claims an in-kind amount of `token` whose transfer to the caller failed during `redeemInKind`.
-    function claimOwed(address token) external returns (uint256 amount);
-
     /// @notice Claims, to `to`, an in-kind amount of `token` whose transfer to the caller failed during
     /// `redeemInKind` (a receiver blocked by the token for good can have it paid to another address).
     function claimOwed(address token, address to) external returns (uint256 amount);

@@ -26,7 +26,7 @@ contract BlockedReceiverAttackTest is AttackFixture {
 
     function test_attack_blockedReceiver_redeemInKindDefersAndClaimsLater() public {
         blk.setBlocked(alice, true);
-        (uint256[] memory preview, uint256 previewCash) = vault.previewRedeemInKind(aliceShares);
+        (uint256[] memory preview, uint256 previewCash) = lens.previewRedeemInKind(vault, aliceShares);
         uint256 accountedBefore = _accounted(2);
 
         vm.expectEmit(address(vault));
@@ -50,23 +50,23 @@ contract BlockedReceiverAttackTest is AttackFixture {
         vault.skim(address(blk), treasury);
         vm.prank(mallory);
         vm.expectRevert(abi.encodeWithSelector(IBallastVault.NothingOwed.selector, mallory, address(blk)));
-        vault.claimOwed(address(blk));
+        vault.claimOwed(address(blk), mallory);
 
         // While blocked, her claim reverts (and keeps the debt); once unblocked, it pays, once.
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(BlockableToken.Blocked.selector, alice));
-        vault.claimOwed(address(blk));
+        vault.claimOwed(address(blk), alice);
         assertEq(vault.owed(alice, address(blk)), preview[2]);
 
         blk.setBlocked(alice, false);
         vm.expectEmit(address(vault));
         emit IBallastVault.OwedClaimed(address(blk), alice, alice, preview[2]);
         vm.prank(alice);
-        assertEq(vault.claimOwed(address(blk)), preview[2]);
+        assertEq(vault.claimOwed(address(blk), alice), preview[2]);
         assertEq(blk.balanceOf(alice), preview[2]);
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IBallastVault.NothingOwed.selector, alice, address(blk)));
-        vault.claimOwed(address(blk));
+        vault.claimOwed(address(blk), alice);
         assertEq(blk.balanceOf(address(vault)), _accounted(2));
     }
 
@@ -106,7 +106,7 @@ contract BlockedReceiverAttackTest is AttackFixture {
         v.skim(address(cashToken), treasury);
         cashToken.setBlocked(alice, false);
         vm.prank(alice);
-        v.claimOwed(address(cashToken));
+        v.claimOwed(address(cashToken), alice);
         assertApproxEqAbs(cashToken.balanceOf(alice), 10_000e6, 1);
     }
 }

@@ -72,7 +72,7 @@ contract FindingsRegressionTest is AttackFixture {
     /// owner cannot skim it either (it is tracked in `_totalOwed`). Sequence: Alice is blocklisted on component K →
     /// redeemInKind defers her K → she can never claim it.
     /// Proposed fix: `claimOwed(address token, address to)` paying `to` (the debt stays keyed by the creditor, who
-    /// signs the claim), keeping `claimOwed(token)` as `claimOwed(token, msg.sender)`.
+    /// signs the claim), (shipped as the single `claimOwed(token, to)`).
     function test_findingC_permanentlyBlockedReceiver_canRedirectClaim() public {
         BlockableToken blk = new BlockableToken(6);
         _listWeird(address(blk), 1e8, 1e6);

@@ -27,7 +27,7 @@ contract GasBurningComponentAttackTest is AttackFixture {
     }
 
     function test_finding9_gasBurningComponentDoesNotBlockInKindExit() public {
-        (uint256[] memory preview, uint256 previewCash) = vault.previewRedeemInKind(aliceShares);
+        (uint256[] memory preview, uint256 previewCash) = lens.previewRedeemInKind(vault, aliceShares);
         vm.expectEmit(address(vault));
         emit IBallastVault.InKindTransferDeferred(address(burner), alice, preview[2]);
         vm.prank(alice);

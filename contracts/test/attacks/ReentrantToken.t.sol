@@ -88,7 +88,7 @@ contract ReentrantTokenAttackTest is AttackFixture {
     }
 
     function test_attack_reenterClaimOwedDuringRedeemInKind_isBlocked() public {
-        ret.arm(address(vault), abi.encodeWithSignature("claimOwed(address)", address(usdc)), true, false, false);
+        ret.arm(address(vault), abi.encodeCall(vault.claimOwed, (address(usdc), mallory)), true, false, false);
         _redeemHalfInKindAndAssertReentryBlocked(malloryShares / 2);
     }
 
@@ -101,7 +101,7 @@ contract ReentrantTokenAttackTest is AttackFixture {
             false,
             true
         );
-        (uint256[] memory preview,) = vault.previewRedeemInKind(half);
+        (uint256[] memory preview,) = lens.previewRedeemInKind(vault, half);
 
         vm.expectEmit(address(vault));
         emit IBallastVault.InKindTransferDeferred(address(ret), mallory, preview[2]);
@@ -115,11 +115,11 @@ contract ReentrantTokenAttackTest is AttackFixture {
         // While the hook still fires (the reverted transfer rolled `fired` back), the claim re-enters and fails too.
         vm.prank(mallory);
         vm.expectRevert(ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector);
-        vault.claimOwed(address(ret));
+        vault.claimOwed(address(ret), mallory);
         // Later, with the hook disarmed, she claims it.
         ret.disarm();
         vm.prank(mallory);
-        assertEq(vault.claimOwed(address(ret)), amounts[2]);
+        assertEq(vault.claimOwed(address(ret), mallory), amounts[2]);
         assertEq(ret.balanceOf(mallory), amounts[2]);
         _assertSolvent();
     }
@@ -221,7 +221,7 @@ contract ReentrantTokenAttackTest is AttackFixture {
         uint256 usdcBefore = usdc.balanceOf(mallory);
         uint256 supplyBefore = vault.totalSupply();
         uint256 cashBefore = vault.cash();
-        (uint256[] memory preview, uint256 previewCash) = vault.previewRedeemInKind(shares);
+        (uint256[] memory preview, uint256 previewCash) = lens.previewRedeemInKind(vault, shares);
         vm.prank(mallory);
         (uint256[] memory amounts, uint256 cashOut) = vault.redeemInKind(shares, mallory, mallory);
         _assertBlocked(ret);

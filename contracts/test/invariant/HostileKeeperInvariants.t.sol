@@ -206,7 +206,7 @@ abstract contract HostileKeeperSetup is UniswapRebalanceFixture {
             (uint256 locked,) = vault.lockedShares(ds[k]);
             uint256 bal = vault.balanceOf(ds[k]);
             if (bal <= locked) continue;
-            (uint256[] memory preview, uint256 previewCash) = vault.previewRedeemInKind(bal - locked);
+            (uint256[] memory preview, uint256 previewCash) = lens.previewRedeemInKind(vault, bal - locked);
             uint256 cashBefore = usdc.balanceOf(ds[k]);
             vm.prank(ds[k]);
             try vault.redeemInKind(bal - locked, ds[k], ds[k]) returns (uint256[] memory amounts, uint256 cashOut) {

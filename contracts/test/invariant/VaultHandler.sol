@@ -5,6 +5,7 @@ import {Test} from "forge-std/Test.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {BallastVault} from "../../src/BallastVault.sol";
+import {BallastLens} from "../../src/periphery/BallastLens.sol";
 import {MockAggregator} from "../../src/oracles/MockAggregator.sol";
 import {BallastVaultHarness} from "../utils/BallastVaultHarness.sol";
 import {MockERC20} from "../utils/MockERC20.sol";
@@ -33,6 +34,7 @@ contract VaultHandler is Test {
     address public immutable guardian;
     address public immutable feeRecipient;
     uint256 public immutable unit;
+    BallastLens public immutable lens = new BallastLens();
     uint256 public immutable virtualShares;
 
     MockERC20[] internal _tokens;
@@ -236,7 +238,7 @@ contract VaultHandler is Test {
         if (unlocked == 0) return;
         shares = bound(shares, 1, unlocked);
         address receiver = _actor(receiverSeed);
-        (uint256[] memory previewAmounts, uint256 previewCash) = vault.previewRedeemInKind(shares);
+        (uint256[] memory previewAmounts, uint256 previewCash) = lens.previewRedeemInKind(vault, shares);
         Snap memory before = _snap();
         vm.prank(a);
         try vault.redeemInKind(shares, receiver, a) returns (uint256[] memory amounts, uint256 cashOut) {

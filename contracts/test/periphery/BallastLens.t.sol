@@ -140,8 +140,6 @@ abstract contract LensFixture is RebalanceFixture {
     address internal bob = makeAddr("bob");
     address internal carol = makeAddr("carol");
 
-    BallastLens internal lens;
-
     /// @dev A busy index with `n` components: fees on (and a pending management fee), invested, a rebalancer and a
     /// queue, epoch 1 open (a cash sweep) settling batch 1 (alice, bob), batch 2 waiting (carol), supply that has
     /// left since the opening (bob's in-kind exit, so the call base is below the opening NAV) and, with components, a
@@ -149,7 +147,6 @@ abstract contract LensFixture is RebalanceFixture {
     function _busyIndex(uint256 n) internal {
         _deployVault(n, 6);
         _deployRebalancer();
-        lens = new BallastLens();
         vm.prank(owner);
         vault.setFees(0.005e18, 10, 10);
         _deposit(alice, 60_000e6);
@@ -215,7 +212,6 @@ contract BallastLensTest is LensFixture {
 
     function test_N0_noRebalancer_mirrorsEveryView() public {
         _deployVault(0, 6);
-        lens = new BallastLens();
         _deposit(alice, 5000e6);
         IBallastLens.IndexState memory s = lens.indexState(vault);
         _assertMirrors(s);
@@ -261,7 +257,7 @@ contract BallastLensTest is LensFixture {
         vm.etch(anywhere, type(BallastLens).runtimeCode);
         assertEq(abi.encode(IBallastLens(anywhere).indexState(vault)), abi.encode(lens.indexState(vault)));
         (uint256[] memory a, uint256 c) = IBallastLens(anywhere).previewRedeemInKind(vault, 1e18);
-        (uint256[] memory b, uint256 d) = vault.previewRedeemInKind(1e18);
+        (uint256[] memory b, uint256 d) = lens.previewRedeemInKind(vault, 1e18);
         assertEq(a, b);
         assertEq(c, d);
     }
@@ -270,7 +266,6 @@ contract BallastLensTest is LensFixture {
     function test_regimeSwitch_nextSwitchAllowedAfterTheDwell() public {
         _deployVault(5, 6);
         _deployRebalancer();
-        lens = new BallastLens();
         _deposit(alice, 50_000e6);
         _investAtTargets();
         assertEq(lens.indexState(vault).rebalancer.nextRegimeSwitchAllowed, 0, "never switched: allowed now");
@@ -291,7 +286,6 @@ contract BallastLensTest is LensFixture {
     /// @notice A vault whose rebalancer is an account (no code): the rebalancer and queue parts are empty.
     function test_rebalancerWithoutCode_leavesItsPartEmpty() public {
         _deployVault(2, 6);
-        lens = new BallastLens();
         address trader = makeAddr("trader");
         vm.prank(owner);
         vault.setRebalancer(trader);
@@ -304,7 +298,6 @@ contract BallastLensTest is LensFixture {
     function test_noQueue_leavesItsPartEmpty() public {
         _deployVault(2, 6);
         _deployRebalancer();
-        lens = new BallastLens();
         vm.prank(owner);
         rebalancer.setRedemptionQueue(IRedemptionQueue(address(0)));
         IBallastLens.IndexState memory s = lens.indexState(vault);
@@ -434,7 +427,6 @@ contract BallastLensTest is LensFixture {
     /// the bomb is measured against the same source answering one word.
     function test_hostileSource_returnBomb_readsOneWordOnly() public {
         _deployVault(1, 6);
-        lens = new BallastLens();
         ReturnBombPriceSource control = new ReturnBombPriceSource(oracle, 32, false);
         ReturnBombPriceSource bomb = new ReturnBombPriceSource(oracle, 64 * 1024, false);
         vm.startPrank(owner);
@@ -496,7 +488,6 @@ contract BallastLensTest is LensFixture {
     /// @notice Every misbehaving `symbol()` gives an empty symbol (or the readable part), never a revert.
     function test_weirdSymbols_neverRevert() public {
         _deployVault(0, 6);
-        lens = new BallastLens();
         string[10] memory expected = [string(""), "MKR", "", _repeat("B", 64), "", "BOMB", "", "", "", ""];
         for (uint256 m; m < 10; ++m) {
             _listToken(new WeirdSymbolToken(WeirdSymbolToken.Mode(m)), 1e8);
@@ -519,14 +510,13 @@ contract BallastLensTest is LensFixture {
                          IN-KIND PREVIEW
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice The lens's in-kind preview, from the vault's public views only, equals the vault's own over random
-    /// states: components, asset decimals (hence virtual shares), supply, balances, cash, exit and management fees,
-    /// elapsed time (a pending fee; prices stale, which in kind ignores), and shares.
-    function test_fuzz_previewRedeemInKind_equalsVault(uint256 seed, uint256 shares) public {
+    /// @notice The lens's in-kind preview, from the vault's public views only, is what `redeemInKind` then pays, over
+    /// random states: components, asset decimals (hence virtual shares), supply, balances, cash, exit and management
+    /// fees, elapsed time (a pending fee; prices stale, which in kind ignores), and shares.
+    function test_fuzz_previewRedeemInKind_equalsRedemption(uint256 seed, uint256 shares) public {
         uint256 n = seed % 7;
         uint8 assetDecimals = uint8((seed >> 8) % 19);
         _deployVault(n, assetDecimals);
-        lens = new BallastLens();
         uint256 unit = 10 ** assetDecimals;
         _deposit(alice, bound(uint256(keccak256(abi.encode(seed, "deposit"))), 1, 1e9 * unit));
         vm.prank(owner);
@@ -535,29 +525,40 @@ contract BallastLensTest is LensFixture {
             0,
             uint16(bound(uint256(keccak256(abi.encode(seed, "exit"))), 0, 100))
         );
-        vm.warp(block.timestamp + bound(uint256(keccak256(abi.encode(seed, "time"))), 0, 20 * 365 days));
+        vm.warp(block.timestamp + bound(uint256(keccak256(abi.encode(seed, "time"))), 1 days, 20 * 365 days));
         for (uint256 i; i < n; ++i) {
-            vault.harnessSetBalance(address(tokens[i]), _randomAmount(seed, i));
+            uint256 amount = _randomAmount(seed, i);
+            vault.harnessSetBalance(address(tokens[i]), amount);
+            deal(address(tokens[i]), address(vault), amount);
         }
-        vault.harnessSetCash(_randomAmount(seed, 1000));
+        uint256 cash = _randomAmount(seed, 1000);
+        vault.harnessSetCash(cash);
+        deal(address(usdc), address(vault), cash);
 
-        uint256 supply = vault.totalSupply() + vault.pendingManagementFeeShares();
-        shares = seed % 4 == 0 ? bound(shares, 0, type(uint128).max) : bound(shares, 0, supply);
-        (uint256[] memory expected, uint256 expectedCash) = vault.previewRedeemInKind(shares);
-        (uint256[] memory amounts, uint256 cash_) = lens.previewRedeemInKind(vault, shares);
-        assertEq(amounts, expected);
-        assertEq(cash_, expectedCash);
+        shares = bound(shares, 1, vault.balanceOf(alice));
+        _assertPreviewIsPaid(alice, shares);
     }
 
-    /// @notice The preview of the whole supply (pending fee included) in a busy index equals the vault's too.
-    function test_previewRedeemInKind_busyIndex() public {
+    /// @notice In a busy index (a pending fee, an open epoch, queued batches) the preview of a holder's whole balance
+    /// is what the redemption pays.
+    function test_previewRedeemInKind_busyIndex_equalsRedemption() public {
         _busyIndex(5);
-        uint256 shares = vault.balanceOf(alice);
-        (uint256[] memory expected, uint256 expectedCash) = vault.previewRedeemInKind(shares);
-        (uint256[] memory amounts, uint256 cash_) = lens.previewRedeemInKind(vault, shares);
-        assertEq(amounts, expected);
-        assertEq(cash_, expectedCash);
-        assertGt(amounts[0], 0);
+        _assertPreviewIsPaid(alice, vault.balanceOf(alice));
+    }
+
+    /// @dev Previews `shares` of `holder` through the lens, redeems them in kind to a fresh address and checks that
+    /// both the returned amounts and the tokens received equal the preview.
+    function _assertPreviewIsPaid(address holder, uint256 shares) internal {
+        (uint256[] memory expected, uint256 expectedCash) = lens.previewRedeemInKind(vault, shares);
+        address to = makeAddr("inKindReceiver");
+        vm.prank(holder);
+        (uint256[] memory amounts, uint256 cash_) = vault.redeemInKind(shares, to, holder);
+        assertEq(amounts, expected, "returned amounts");
+        assertEq(cash_, expectedCash, "returned cash");
+        for (uint256 i; i < amounts.length; ++i) {
+            assertEq(tokens[i].balanceOf(to) + vault.owed(to, address(tokens[i])), expected[i], "received");
+        }
+        assertEq(usdc.balanceOf(to) + vault.owed(to, address(usdc)), expectedCash, "cash received");
     }
 
     function test_previewRedeemInKind_revertsOnDecimalsBelowAsset() public {

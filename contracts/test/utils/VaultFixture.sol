@@ -10,6 +10,7 @@ import {ChainlinkPriceSource} from "../../src/oracles/ChainlinkPriceSource.sol";
 import {MockAggregator} from "../../src/oracles/MockAggregator.sol";
 import {IAggregatorV3} from "../../src/interfaces/IAggregatorV3.sol";
 import {BallastVaultHarness} from "./BallastVaultHarness.sol";
+import {BallastLens} from "../../src/periphery/BallastLens.sol";
 import {MockERC20} from "./MockERC20.sol";
 
 /// @notice Deploys a complete vault: a mintable stablecoin, N components (N up to 256) with Chainlink-style feeds
@@ -30,6 +31,8 @@ abstract contract VaultFixture is Test {
     MockERC20[] internal tokens;
     MockAggregator[] internal feeds;
     uint256 internal seedAssets;
+    /// @dev Reads what the vault's public views give (in-kind previews among them); stateless, deployed once per vault.
+    BallastLens internal lens;
 
     /// @dev Deploys the stack with `n` components and an asset of `assetDecimals` decimals. Seeds 1,000 units.
     function _deployVault(uint256 n, uint8 assetDecimals) internal {
@@ -55,6 +58,7 @@ abstract contract VaultFixture is Test {
         usdc.mint(address(this), seedAssets);
         usdc.approve(predicted, seedAssets);
         vault = new BallastVaultHarness{salt: salt}(params);
+        lens = new BallastLens();
         for (uint256 i; i < n; ++i) {
             _addComponent(_decimalsOf(i), _usdPriceOf(i));
         }

@@ -22,7 +22,7 @@ contract RedeemInKindTest is VaultFixture {
         uint256 cashBefore = vault.cash();
         uint256 supply = vault.totalSupply();
         uint256 virtualShares = 1e12; // 18 - 6 decimals offset
-        (uint256[] memory preview, uint256 previewCash) = vault.previewRedeemInKind(aliceShares);
+        (uint256[] memory preview, uint256 previewCash) = lens.previewRedeemInKind(vault, aliceShares);
 
         vm.prank(alice);
         (uint256[] memory amounts, uint256 cashOut) = vault.redeemInKind(aliceShares, alice, alice);
@@ -102,8 +102,8 @@ contract RedeemInKindTest is VaultFixture {
         _investAtTargets();
         _deposit(makeAddr("carol"), b);
         uint256 bobShares = vault.balanceOf(bob);
-        (uint256[] memory pa,) = vault.previewRedeemInKind(aliceShares);
-        (uint256[] memory pb,) = vault.previewRedeemInKind(bobShares);
+        (uint256[] memory pa,) = lens.previewRedeemInKind(vault, aliceShares);
+        (uint256[] memory pb,) = lens.previewRedeemInKind(vault, bobShares);
         for (uint256 i; i < tokens.length; ++i) {
             assertLe(pa[i] + pb[i], vault.components()[i].balance);
         }
