@@ -112,7 +112,7 @@ contract DemoWorld is Script {
 
     function _deployCore(World memory w, address deployer, address keeper) internal {
         MockERC20 usdc = new MockERC20("USD Coin", "USDC", 6);
-        ChainlinkPriceSource oracle = new ChainlinkPriceSource(deployer, address(usdc), IAggregatorV3(address(0)), 0);
+        ChainlinkPriceSource oracle = new ChainlinkPriceSource(deployer, address(usdc), IAggregatorV3(address(0)), 0, 0);
         uint256 seed = 1000e6;
         usdc.mint(deployer, seed);
         // The vault pulls its seed in its constructor: approve its address, the deployer's next-but-one CREATE.

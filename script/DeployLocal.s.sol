@@ -33,7 +33,7 @@ contract DeployLocal is Script {
 
         vm.startBroadcast(key);
         MockERC20 usdc = new MockERC20("USD Coin", "USDC", 6);
-        ChainlinkPriceSource oracle = new ChainlinkPriceSource(deployer, address(usdc), IAggregatorV3(address(0)), 0);
+        ChainlinkPriceSource oracle = new ChainlinkPriceSource(deployer, address(usdc), IAggregatorV3(address(0)), 0, 0);
 
         uint256 seed = 1000e6;
         usdc.mint(deployer, seed);

@@ -40,4 +40,12 @@ interface IPriceSource {
 
     /// @notice The quote asset every price is expressed in (the vault's stablecoin).
     function quoteAsset() external view returns (address);
+
+    /// @notice How far, in basis points, a valid price of this source may be from the market price at the moment it
+    /// is read: the largest deviation threshold of its feeds (a Chainlink answer moves only when the market has moved
+    /// that far from it), or the spot-to-average bound a TWAP source enforces. Fixed for the life of the source.
+    /// @dev The vault keeps an anti-dilution levy on every oracle-priced entry and exit at least this large (see
+    /// `IBallastVault.setLevy`), so that trading against a lagging price cannot take value from the holders.
+    /// @return bps The bound, in basis points.
+    function maxDeviationBps() external view returns (uint16 bps);
 }

@@ -18,6 +18,11 @@ import {IAggregatorV3} from "../interfaces/IAggregatorV3.sol";
 /// so that a broken, gas-burning or return-bombing feed spoils only its own token's price). `price` reads a token's
 /// configuration from storage (`feeds`); `prices` reads it by key from code (`feedTable`, a data contract rewritten on
 /// every configuration change), which is far cheaper per key than a cold storage slot.
+///
+/// The owner declares at deployment, in `maxDeviationBps`, how far a valid answer may lag the market (the largest
+/// deviation threshold of the feeds it will configure, compounded with the quote feed's); the vault keeps its
+/// anti-dilution levy at least that large. The source cannot read a feed's deviation threshold on chain: the owner must
+/// configure only feeds whose threshold is within it.
 contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     /// @notice Per-token configuration, one storage slot.
     /// @param feed The token/USD feed.
@@ -36,6 +41,9 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     /// @notice Gas forwarded to one feed read in `prices`: far above a Chainlink proxy read (about 15-30k), and, with the
     /// per-token work, within the `PRICE_GAS` (100,000) a caller grants per key.
     uint256 public constant FEED_GAS = 75_000;
+    /// @notice Largest `maxDeviationBps` a source accepts (5%): a feed lagging the market by more is not a price a
+    /// vault should trade at.
+    uint16 public constant MAX_DEVIATION_BPS = 500;
 
     /// @notice `token` has no feed configured.
     error TokenNotConfigured(address token);
@@ -59,6 +67,8 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     error LengthMismatch();
     /// @notice `prices` was left with `left` gas, less than the `needed` to read a feed with its full allowance.
     error InsufficientGasForFeed(uint256 left, uint256 needed);
+    /// @notice The `bps` given as `maxDeviationBps` is above `cap` (`MAX_DEVIATION_BPS`).
+    error DeviationAboveCap(uint256 bps, uint256 cap);
 
     /// @notice `token` is priced by `feed` with `heartbeat`.
     event FeedSet(address indexed token, address indexed feed, uint32 heartbeat);
@@ -74,6 +84,11 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     IAggregatorV3 public immutable quoteFeed;
     /// @notice Heartbeat of `quoteFeed`.
     uint32 public immutable quoteHeartbeat;
+    /// @inheritdoc IPriceSource
+    /// @dev Declared by the deployer (at most `MAX_DEVIATION_BPS`): the largest deviation threshold of the feeds this
+    /// source is meant to configure, compounded with the quote feed's. Not checked against the feeds (a feed does not
+    /// expose its threshold on chain).
+    uint16 public immutable maxDeviationBps;
     uint8 internal immutable _quoteDecimals;
     uint8 internal immutable _quoteFeedDecimals;
 
@@ -95,8 +110,21 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     /// @notice Most keys a hub gives: its feed table must fit in one contract's code (EIP-170, 24,576 bytes).
     uint256 public constant MAX_KEYS = (24_576 - 1) / ENTRY_SIZE;
 
-    constructor(address owner_, address quoteAsset_, IAggregatorV3 quoteFeed_, uint32 quoteHeartbeat_) Ownable(owner_) {
+    /// @param owner_ The owner (configures the feeds).
+    /// @param quoteAsset_ The quote asset (the vault's stablecoin).
+    /// @param quoteFeed_ The quote asset's USD feed; zero: the quote asset is taken as exactly 1 USD.
+    /// @param quoteHeartbeat_ Heartbeat of `quoteFeed_` (ignored without one).
+    /// @param maxDeviationBps_ `maxDeviationBps`, at most `MAX_DEVIATION_BPS` (else `DeviationAboveCap`).
+    constructor(
+        address owner_,
+        address quoteAsset_,
+        IAggregatorV3 quoteFeed_,
+        uint32 quoteHeartbeat_,
+        uint16 maxDeviationBps_
+    ) Ownable(owner_) {
         if (quoteAsset_ == address(0)) revert ZeroAddress();
+        if (maxDeviationBps_ > MAX_DEVIATION_BPS) revert DeviationAboveCap(maxDeviationBps_, MAX_DEVIATION_BPS);
+        maxDeviationBps = maxDeviationBps_;
         quoteAsset = quoteAsset_;
         _quoteDecimals = IERC20Metadata(quoteAsset_).decimals();
         quoteFeed = quoteFeed_;

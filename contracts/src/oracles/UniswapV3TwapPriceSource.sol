@@ -61,6 +61,8 @@ interface IUniswapV3TwapPriceSource is IPriceSource {
     error ZeroAddress();
     /// @notice `prices` was left with `left` gas, less than the `needed` to price a token with its full allowance.
     error InsufficientGasForKey(uint256 left, uint256 needed);
+    /// @notice The `bps` given as `maxDeviationBps` is above `cap` (`MAX_DEVIATION_BPS`).
+    error DeviationAboveCap(uint256 bps, uint256 cap);
 
     /// @notice `token` is priced by the TWAP of `pool` over `window` seconds, with a liquidity floor of
     /// `2^minLiquidityLog2` (zero: none).
@@ -97,6 +99,8 @@ contract UniswapV3TwapPriceSource is IUniswapV3TwapPriceSource, Ownable2Step {
     uint32 public constant MIN_WINDOW = 5 minutes;
     /// @notice Longest TWAP window accepted in configuration.
     uint32 public constant MAX_WINDOW = 1 days;
+    /// @notice Largest `maxDeviationBps` a source accepts (5%).
+    uint16 public constant MAX_DEVIATION_BPS = 500;
 
     /// @dev The revert data of `observe` when the window reaches before the oldest observation.
     bytes32 internal constant OLD_REASON_HASH = keccak256(abi.encodeWithSignature("Error(string)", "OLD"));
@@ -108,6 +112,10 @@ contract UniswapV3TwapPriceSource is IUniswapV3TwapPriceSource, Ownable2Step {
     address public immutable quoteAsset;
     /// @inheritdoc IUniswapV3TwapPriceSource
     IUniswapV3Factory public immutable factory;
+    /// @inheritdoc IPriceSource
+    /// @dev The spot-to-TWAP bound of the source, at most `MAX_DEVIATION_BPS`. Stored only: `price` does not compare
+    /// the spot with the TWAP yet.
+    uint16 public immutable maxDeviationBps;
 
     mapping(address token => PoolConfig) internal _configs;
     /// @dev The token with a given key.
@@ -117,10 +125,18 @@ contract UniswapV3TwapPriceSource is IUniswapV3TwapPriceSource, Ownable2Step {
     /// @dev Keys given so far: the next token configured gets this one.
     uint256 internal _keyCount;
 
-    constructor(address owner_, address quoteAsset_, IUniswapV3Factory factory_) Ownable(owner_) {
+    /// @param owner_ The owner (configures the pools).
+    /// @param quoteAsset_ The quote asset (the vault's stablecoin).
+    /// @param factory_ The factory every configured pool must come from.
+    /// @param maxDeviationBps_ `maxDeviationBps`, at most `MAX_DEVIATION_BPS` (else `DeviationAboveCap`).
+    constructor(address owner_, address quoteAsset_, IUniswapV3Factory factory_, uint16 maxDeviationBps_)
+        Ownable(owner_)
+    {
         if (quoteAsset_ == address(0) || address(factory_) == address(0)) revert ZeroAddress();
+        if (maxDeviationBps_ > MAX_DEVIATION_BPS) revert DeviationAboveCap(maxDeviationBps_, MAX_DEVIATION_BPS);
         quoteAsset = quoteAsset_;
         factory = factory_;
+        maxDeviationBps = maxDeviationBps_;
     }
 
     /// @inheritdoc IUniswapV3TwapPriceSource

@@ -19,7 +19,7 @@ contract PriceSourceGasTest is Test {
     /// forge-config: default.isolate = true
     function test_gas_configuration_N100() public {
         MockERC20 usdc = new MockERC20("USDC", "USDC", 6);
-        ChainlinkPriceSource src = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0);
+        ChainlinkPriceSource src = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0, 0);
         address[] memory ts = new address[](100);
         IAggregatorV3[] memory fs = new IAggregatorV3[](100);
         uint32[] memory hbs = new uint32[](100);

@@ -34,7 +34,7 @@ contract ChainlinkPriceSourceTest is Test {
         weth = new MockERC20("WETH", "WETH", 18);
         btcFeed = new MockAggregator(8, "BTC/USD", 60_000e8);
         ethFeed = new MockAggregator(8, "ETH/USD", 3000e8);
-        src = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0);
+        src = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0, 0);
         vm.startPrank(owner);
         src.setFeed(address(wbtc), IAggregatorV3(address(btcFeed)), HB);
         src.setFeed(address(weth), IAggregatorV3(address(ethFeed)), HB);
@@ -58,7 +58,7 @@ contract ChainlinkPriceSourceTest is Test {
     function test_price_knownValues_18DecimalQuoteWithQuoteFeed() public {
         MockERC20 dai = new MockERC20("DAI", "DAI", 18);
         MockAggregator daiFeed = new MockAggregator(18, "DAI/USD", 0.8e18); // DAI at $0.80
-        ChainlinkPriceSource s = new ChainlinkPriceSource(owner, address(dai), IAggregatorV3(address(daiFeed)), HB);
+        ChainlinkPriceSource s = new ChainlinkPriceSource(owner, address(dai), IAggregatorV3(address(daiFeed)), HB, 0);
         vm.prank(owner);
         s.setFeed(address(wbtc), IAggregatorV3(address(btcFeed)), HB);
         // 1 BTC = $60,000 = 75,000 DAI.
@@ -131,7 +131,8 @@ contract ChainlinkPriceSourceTest is Test {
         MockERC20 quote = new MockERC20("Q", "Q", c.qd);
         MockAggregator qFeed;
         if (c.withQuoteFeed) qFeed = new MockAggregator(c.qfd, "Q/USD", int256(c.quoteAnswer));
-        return new ChainlinkPriceSource(owner, address(quote), IAggregatorV3(address(qFeed)), c.withQuoteFeed ? HB : 0);
+        return
+            new ChainlinkPriceSource(owner, address(quote), IAggregatorV3(address(qFeed)), c.withQuoteFeed ? HB : 0, 0);
     }
 
     function test_setFeed_negativeScaleExponent_isRefused() public {
@@ -145,7 +146,7 @@ contract ChainlinkPriceSourceTest is Test {
 
     function test_setFeed_scaleExponentAbove77_isRefused() public {
         MockERC20 hugeQuote = new MockERC20("Q", "Q", 60);
-        ChainlinkPriceSource s = new ChainlinkPriceSource(owner, address(hugeQuote), IAggregatorV3(address(0)), 0);
+        ChainlinkPriceSource s = new ChainlinkPriceSource(owner, address(hugeQuote), IAggregatorV3(address(0)), 0, 0);
         MockERC20 t = new MockERC20("T", "T", 0);
         MockAggregator f = new MockAggregator(0, "T/USD", 1);
         vm.prank(owner);
@@ -211,7 +212,7 @@ contract ChainlinkPriceSourceTest is Test {
 
     function test_quoteFeedChecks_nameTheQuoteFeed() public {
         MockAggregator usdcFeed = new MockAggregator(8, "USDC/USD", 1e8);
-        ChainlinkPriceSource s = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(usdcFeed)), HB);
+        ChainlinkPriceSource s = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(usdcFeed)), HB, 0);
         vm.prank(owner);
         s.setFeed(address(wbtc), IAggregatorV3(address(btcFeed)), 1 days);
         assertEq(s.price(address(wbtc)), 600e36);
@@ -256,11 +257,12 @@ contract ChainlinkPriceSourceTest is Test {
 
         MockAggregator qf = new MockAggregator(8, "USDC/USD", 1e8);
         vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.InvalidHeartbeat.selector, 0));
-        new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(qf)), 0);
+        new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(qf)), 0, 0);
         vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.InvalidHeartbeat.selector, 7 days + 1));
-        new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(qf)), 7 days + 1);
+        new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(qf)), 7 days + 1, 0);
         // Without a quote feed the quote heartbeat is ignored.
-        ChainlinkPriceSource s = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 123_456_789);
+        ChainlinkPriceSource s =
+            new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 123_456_789, 0);
         assertEq(s.quoteHeartbeat(), 0);
     }
 
@@ -272,7 +274,7 @@ contract ChainlinkPriceSourceTest is Test {
         src.setFeed(address(wbtc), IAggregatorV3(address(0)), HB);
         vm.stopPrank();
         vm.expectRevert(ChainlinkPriceSource.ZeroAddress.selector);
-        new ChainlinkPriceSource(owner, address(0), IAggregatorV3(address(0)), 0);
+        new ChainlinkPriceSource(owner, address(0), IAggregatorV3(address(0)), 0, 0);
     }
 
     function test_ownerOnly() public {
@@ -298,6 +300,33 @@ contract ChainlinkPriceSourceTest is Test {
         vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.TokenNotConfigured.selector, address(wbtc)));
         src.removeFeed(address(wbtc));
         assertEq(src.price(address(weth)), 3e27, "another token's feed was removed");
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                            DEVIATION BOUND
+    //////////////////////////////////////////////////////////////*/
+
+    function test_maxDeviationBps_getterAndCap() public {
+        assertEq(src.MAX_DEVIATION_BPS(), 500);
+        assertEq(src.maxDeviationBps(), 0);
+        ChainlinkPriceSource s = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0, 500);
+        assertEq(s.maxDeviationBps(), 500);
+        s = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0, 37);
+        assertEq(s.maxDeviationBps(), 37);
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.DeviationAboveCap.selector, 501, 500));
+        new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0, 501);
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.DeviationAboveCap.selector, type(uint16).max, 500));
+        new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0, type(uint16).max);
+    }
+
+    function testFuzz_maxDeviationBps_acceptedIffWithinCap(uint16 bps) public {
+        if (bps > 500) {
+            vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.DeviationAboveCap.selector, bps, 500));
+            new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0, bps);
+        } else {
+            ChainlinkPriceSource s = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0, bps);
+            assertEq(s.maxDeviationBps(), bps);
+        }
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -405,7 +434,7 @@ contract ChainlinkPriceSourceTest is Test {
     }
 
     function test_feedTable_noTableBeforeFirstFeed() public {
-        ChainlinkPriceSource s = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0);
+        ChainlinkPriceSource s = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0, 0);
         assertEq(s.feedTable(), address(0));
         assertEq(s.keyCount(), 0);
         uint256[] memory keys = new uint256[](1);
@@ -505,7 +534,7 @@ contract ChainlinkPriceSourceTest is Test {
     }
 
     function test_feedTable_fullAtMaxKeys() public {
-        ChainlinkPriceSource s = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0);
+        ChainlinkPriceSource s = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0, 0);
         uint256 max = s.MAX_KEYS();
         address[] memory ts = new address[](max);
         IAggregatorV3[] memory fs = new IAggregatorV3[](max);

@@ -142,7 +142,7 @@ contract UniswapV3TwapPriceSourceTest is OrderedTokens {
         vm.roll(20_000_000);
         _deployUniswapV3();
         usdc = new MockERC20("USD Coin", "USDC", 6);
-        source = new UniswapV3TwapPriceSource(owner, address(usdc), v3Factory);
+        source = new UniswapV3TwapPriceSource(owner, address(usdc), v3Factory, 0);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -153,7 +153,9 @@ contract UniswapV3TwapPriceSourceTest is OrderedTokens {
         internal
         returns (UniswapV3TwapPriceSource src, MockERC20 token, IUniswapV3Pool pool)
     {
-        src = address(quote) == address(usdc) ? source : new UniswapV3TwapPriceSource(owner, address(quote), v3Factory);
+        src = address(quote) == address(usdc)
+            ? source
+            : new UniswapV3TwapPriceSource(owner, address(quote), v3Factory, 0);
         token = _tokenOrdered(address(quote), dec, asToken0);
         pool = _v3CreatePool(address(token), address(quote), V3_FEE, price36, 10_000_000 * 10 ** quote.decimals(), 100);
         vm.prank(owner);
@@ -512,9 +514,9 @@ contract UniswapV3TwapPriceSourceTest is OrderedTokens {
         source.setPool(address(1), IUniswapV3Pool(address(0)), WINDOW, 0);
         vm.stopPrank();
         vm.expectRevert(IUniswapV3TwapPriceSource.ZeroAddress.selector);
-        new UniswapV3TwapPriceSource(owner, address(0), v3Factory);
+        new UniswapV3TwapPriceSource(owner, address(0), v3Factory, 0);
         vm.expectRevert(IUniswapV3TwapPriceSource.ZeroAddress.selector);
-        new UniswapV3TwapPriceSource(owner, address(usdc), IUniswapV3Factory(address(0)));
+        new UniswapV3TwapPriceSource(owner, address(usdc), IUniswapV3Factory(address(0)), 0);
     }
 
     function test_revert_onlyOwner() public {
@@ -528,6 +530,14 @@ contract UniswapV3TwapPriceSourceTest is OrderedTokens {
         source.removePool(address(token));
         vm.stopPrank();
     }
+
+    function test_maxDeviationBps_getterAndCap() public {
+        assertEq(source.MAX_DEVIATION_BPS(), 500);
+        assertEq(source.maxDeviationBps(), 0);
+        assertEq(new UniswapV3TwapPriceSource(owner, address(usdc), v3Factory, 500).maxDeviationBps(), 500);
+        vm.expectRevert(abi.encodeWithSelector(IUniswapV3TwapPriceSource.DeviationAboveCap.selector, 501, 500));
+        new UniswapV3TwapPriceSource(owner, address(usdc), v3Factory, 501);
+    }
 }
 
 /// @notice Gas of `price` as the vault pays it: one call per component with cold storage (isolate mode). The figure is
@@ -539,7 +549,7 @@ contract UniswapV3TwapPriceSourceGasTest is OrderedTokens {
         vm.warp(1_700_000_000);
         _deployUniswapV3();
         MockERC20 usdc = new MockERC20("USD Coin", "USDC", 6);
-        UniswapV3TwapPriceSource source = new UniswapV3TwapPriceSource(address(this), address(usdc), v3Factory);
+        UniswapV3TwapPriceSource source = new UniswapV3TwapPriceSource(address(this), address(usdc), v3Factory, 0);
         MockERC20 token = _tokenOrdered(address(usdc), 18, true);
         IUniswapV3Pool pool =
             _v3CreatePool(address(token), address(usdc), V3_FEE, _v3Price36(3000e18, 18, 6), 10_000_000e6, 300);

@@ -38,7 +38,7 @@ abstract contract VaultFixture is Test {
     function _deployVault(uint256 n, uint8 assetDecimals) internal {
         vm.warp(1_700_000_000);
         usdc = new MockERC20("USD Coin", "USDC", assetDecimals);
-        oracle = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0);
+        oracle = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0, 0);
 
         seedAssets = 1000 * 10 ** assetDecimals;
         BallastVault.InitParams memory params = BallastVault.InitParams({

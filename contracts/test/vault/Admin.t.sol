@@ -231,7 +231,7 @@ contract AdminTest is VaultFixture {
         vm.expectRevert(abi.encodeWithSelector(IBallastVault.InvalidPrice.selector, address(unpriced), address(oracle)));
         vault.listComponent(address(unpriced), oracle, 10_000);
 
-        ChainlinkPriceSource otherQuote = new ChainlinkPriceSource(owner, address(t), IAggregatorV3(address(0)), 0);
+        ChainlinkPriceSource otherQuote = new ChainlinkPriceSource(owner, address(t), IAggregatorV3(address(0)), 0, 0);
         vm.prank(owner);
         vm.expectRevert(
             abi.encodeWithSelector(IBallastVault.QuoteAssetMismatch.selector, address(otherQuote), address(t))
@@ -314,7 +314,7 @@ contract AdminTest is VaultFixture {
     //////////////////////////////////////////////////////////////*/
 
     function test_setPriceSource_checksAndEmits() public {
-        ChainlinkPriceSource second = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0);
+        ChainlinkPriceSource second = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0, 0);
         address token = address(tokens[1]);
         vm.startPrank(owner);
         vm.expectRevert(abi.encodeWithSelector(IBallastVault.NotListed.selector, mallory));
@@ -327,7 +327,7 @@ contract AdminTest is VaultFixture {
         second.setFeed(token, IAggregatorV3(address(feeds[1])), HEARTBEAT);
 
         ChainlinkPriceSource wrongQuote =
-            new ChainlinkPriceSource(owner, address(tokens[0]), IAggregatorV3(address(0)), 0);
+            new ChainlinkPriceSource(owner, address(tokens[0]), IAggregatorV3(address(0)), 0, 0);
         vm.expectRevert(
             abi.encodeWithSelector(IBallastVault.QuoteAssetMismatch.selector, address(wrongQuote), address(tokens[0]))
         );

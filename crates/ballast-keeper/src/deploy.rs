@@ -37,6 +37,9 @@
 //! [oracle]                                  # the ChainlinkPriceSource (optional section)
 //! quote_feed = "0x..."                      # the asset's USD feed; omitted: the asset is taken as exactly 1 USD
 //! quote_heartbeat = 86400                   # seconds (needed with quote_feed)
+//! max_deviation_bps = 50                    # the source's maxDeviationBps, fixed for its life: at least the largest
+//!                                           # deviation threshold of its feeds (compounded with the quote feed's);
+//!                                           # the vault's levy must cover it (default 0, at most 500)
 //!
 //! [rebalancer]                              # BallastRebalancer.Config (optional section; these are the defaults)
 //! max_slippage_bps = 100
@@ -250,6 +253,17 @@ pub struct OracleSpec {
     /// Its heartbeat, seconds.
     #[serde(default)]
     pub quote_heartbeat: u32,
+    /// The source's `maxDeviationBps` (constructor argument, fixed for its life), at most
+    /// [`MAX_DEVIATION_BPS`]. Left out of the spec's hash when 0, so specs written before the field keep their hash.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub max_deviation_bps: u16,
+}
+
+/// `ChainlinkPriceSource.MAX_DEVIATION_BPS`: the largest `[oracle] max_deviation_bps` the source accepts.
+pub const MAX_DEVIATION_BPS: u16 = 500;
+
+fn is_zero(v: &u16) -> bool {
+    *v == 0
 }
 
 /// `[rebalancer]`: `IBallastRebalancer.Config`.
@@ -450,6 +464,15 @@ impl Spec {
             return Err(Error::config(
                 "oracle.quote_heartbeat",
                 "required with oracle.quote_feed",
+            ));
+        }
+        if self.oracle.max_deviation_bps > MAX_DEVIATION_BPS {
+            return Err(Error::config(
+                "oracle.max_deviation_bps",
+                format!(
+                    "{} is above {MAX_DEVIATION_BPS}, the most ChainlinkPriceSource accepts",
+                    self.oracle.max_deviation_bps
+                ),
             ));
         }
         if self.gas.max_priority_fee_gwei > self.gas.max_fee_gwei {
@@ -1216,6 +1239,7 @@ fn plan(
             v.asset,
             spec.oracle.quote_feed.unwrap_or_default(),
             spec.oracle.quote_heartbeat,
+            spec.oracle.max_deviation_bps,
         ))
         .abi_encode(),
     );
@@ -1604,6 +1628,28 @@ mod tests {
         );
         assert!(Amount::Text("1.0000001".into()).base_units(6, "k").is_err());
         assert!(Amount::Text("-1".into()).base_units(6, "k").is_err());
+    }
+
+    #[test]
+    fn max_deviation_bps_defaults_to_zero_and_is_capped() {
+        let base = spec(("50000000000000000", "950000000000000000"), "");
+        let s = Spec::parse(&base).expect("valid");
+        assert_eq!(s.oracle.max_deviation_bps, 0);
+        let s = Spec::parse(&format!("{base}[oracle]\nmax_deviation_bps = 500\n")).expect("valid");
+        assert_eq!(s.oracle.max_deviation_bps, 500);
+        assert_ne!(
+            s.hash(),
+            Spec::parse(&base).expect("valid").hash(),
+            "the bound is part of what is deployed"
+        );
+        let e = Spec::parse(&format!("{base}[oracle]\nmax_deviation_bps = 501\n"))
+            .expect_err("above the cap")
+            .to_string();
+        assert!(
+            e.contains("oracle.max_deviation_bps") && e.contains("501") && e.contains("500"),
+            "{e}"
+        );
+        assert!(Spec::parse(&format!("{base}[oracle]\nmax_deviation_bps = 70000\n")).is_err());
     }
 
     #[test]

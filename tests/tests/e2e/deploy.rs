@@ -132,7 +132,14 @@ async fn deploys_wires_hands_over_and_resumes_idle() {
     let deployer = address_of(DEPLOYER_KEY);
     let owner = address_of(OTHER_KEY);
     let weights = [WAD / 10 * 3, WAD / 10 * 3, WAD / 10 * 3];
-    let text = spec(&anvil, &m, &m.tokens, &weights, WAD / 10, "");
+    let text = spec(
+        &anvil,
+        &m,
+        &m.tokens,
+        &weights,
+        WAD / 10,
+        "[oracle]\nmax_deviation_bps = 50\n",
+    );
     let dir = tempfile::tempdir().expect("tempdir");
 
     let (ok, out, err) = deploy(dir.path(), &text, false).await;
@@ -221,6 +228,10 @@ async fn deploys_wires_hands_over_and_resumes_idle() {
     let o = ChainlinkPriceSource::new(oracle, &p);
     assert_eq!(o.pendingOwner().call().await.expect("pending"), owner);
     assert_eq!(o.quoteAsset().call().await.expect("quote"), m.usdc);
+    assert_eq!(
+        o.maxDeviationBps().call().await.expect("maxDeviationBps"),
+        50
+    );
 
     // The keeper config works as written.
     let keeper_toml = dir.path().join("out/keeper.toml");
@@ -344,6 +355,17 @@ async fn bad_specs_fail_by_name_and_send_nothing() {
             spec(&anvil, &m, &m.tokens, &[half, half], 0, "")
                 .replace("[vault]\n", "[vault]\nasset_x = 1\n"),
             vec!["asset_x"],
+        ),
+        (
+            spec(
+                &anvil,
+                &m,
+                &m.tokens,
+                &[half, half],
+                0,
+                "[oracle]\nmax_deviation_bps = 501\n",
+            ),
+            vec!["oracle.max_deviation_bps", "501"],
         ),
     ];
     for (text, needles) in cases {

@@ -38,6 +38,11 @@ abstract contract ArmablePriceSource is IPriceSource {
         return _misbehaveBatch(keys);
     }
 
+    /// @dev No bound declared: these sources test how the vault survives a misbehaving source, not its levy.
+    function maxDeviationBps() external pure returns (uint16) {
+        return 0;
+    }
+
     /// @dev Never returns normally: reverts, or ends the call with its own payload.
     function _misbehave(address token) internal view virtual returns (uint256);
 
