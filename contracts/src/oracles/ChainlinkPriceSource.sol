@@ -19,10 +19,14 @@ import {IAggregatorV3} from "../interfaces/IAggregatorV3.sol";
 /// configuration from storage (`feeds`); `prices` reads it by key from code (`feedTable`, a data contract rewritten on
 /// every configuration change), which is far cheaper per key than a cold storage slot.
 ///
-/// The owner declares at deployment, in `maxDeviationBps`, how far a valid answer may lag the market (the largest
-/// deviation threshold of the feeds it will configure, compounded with the quote feed's); the vault keeps its
-/// anti-dilution levy at least that large. The source cannot read a feed's deviation threshold on chain: the owner must
-/// configure only feeds whose threshold is within it.
+/// A token's feed is set once for the life of the source: `setFeed` and `setFeeds` refuse a token that has, or ever
+/// had, a feed (`FeedAlreadySet`), so the owner can never swap a token's feed for another one under a vault that
+/// adopted the source. `removeFeed` stays immediate (it only makes the token's price unavailable) but is final: the
+/// token can never be configured again here. To price it again (or with another feed), deploy a new source; the
+/// vault adopts it through its time-delayed `setPriceSource`. The owner declares at deployment, in `maxDeviationBps`,
+/// how far a valid answer may lag the market (the largest deviation threshold of the feeds it will configure,
+/// compounded with the quote feed's); the vault keeps its anti-dilution levy at least that large. The source cannot
+/// read a feed's deviation threshold on chain: the owner must configure only feeds whose threshold is within it.
 contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     /// @notice Per-token configuration, one storage slot.
     /// @param feed The token/USD feed.
@@ -67,6 +71,9 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     error LengthMismatch();
     /// @notice `prices` was left with `left` gas, less than the `needed` to read a feed with its full allowance.
     error InsufficientGasForFeed(uint256 left, uint256 needed);
+    /// @notice `token` has, or had until it was removed, the feed `feed`: a token's feed is set once for the life of
+    /// the source (deploy a new source to price it otherwise).
+    error FeedAlreadySet(address token, address feed);
     /// @notice The `bps` given as `maxDeviationBps` is above `cap` (`MAX_DEVIATION_BPS`).
     error DeviationAboveCap(uint256 bps, uint256 cap);
 
@@ -92,7 +99,9 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     uint8 internal immutable _quoteDecimals;
     uint8 internal immutable _quoteFeedDecimals;
 
-    /// @notice The configuration of each token, read by `price` (one slot per token).
+    /// @notice The configuration of each token, read by `price` (one slot per token). A removed token keeps its
+    /// `feed` with a zero `heartbeat` and `scaleExp` (every configured heartbeat is at least `MIN_HEARTBEAT`), so that
+    /// `FeedAlreadySet` can name the feed it had; all zero: never configured.
     mapping(address token => FeedConfig) public feeds;
     /// @notice The feed table read by `prices`: a data contract whose runtime code is one STOP byte (0x00, so that
     /// calling it does nothing) followed by one `ENTRY_SIZE`-byte entry per key, in key order, each `feed` (20 bytes),
@@ -136,7 +145,8 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     }
 
     /// @notice Prices `token` with `feed` (token/USD), accepting answers up to `heartbeat` seconds old. Owner only.
-    /// @dev A token keeps its key through every later `setFeed` and `removeFeed`. Gas: besides the token's storage,
+    /// Once only: reverts with `FeedAlreadySet` if `token` has, or ever had, a feed here (also after `removeFeed`).
+    /// @dev `token` gets the next key, kept for the life of the source. Gas: besides the token's storage,
     /// every call deploys a new feed table (`feedTable`), so it costs about 200 gas per byte of the table, i.e. about
     /// 5,000 gas per configured key (about 0.6M gas at 100 keys; see `snapshots/ChainlinkPriceSource.json`). To
     /// configure many tokens at once, `setFeeds` writes the table once.
@@ -148,7 +158,7 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     }
 
     /// @notice `setFeed(tokens[i], feeds_[i], heartbeats[i])` for every `i`, in order, writing the feed table once.
-    /// Owner only.
+    /// Owner only. Every token must be new to the source (a token listed twice reverts with `FeedAlreadySet`).
     function setFeeds(address[] calldata tokens, IAggregatorV3[] calldata feeds_, uint32[] calldata heartbeats)
         external
         onlyOwner
@@ -163,11 +173,15 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
         _storeTable(table, count);
     }
 
-    /// @notice Stops pricing `token` (its key stays its own, with an all-zero table entry). Owner only.
-    /// @dev Writes a new feed table, at the gas cost described in `setFeed`.
+    /// @notice Stops pricing `token`, at once and for good: its key stays its own, with an all-zero table entry, and
+    /// the token can never be configured again at this source (`FeedAlreadySet`); deploy a new source to price it
+    /// again, which a vault adopts through its time-delayed `setPriceSource`. Owner only.
+    /// @dev Keeps the removed feed in `feeds` (with a zero heartbeat, the mark of a removal) so that `FeedAlreadySet`
+    /// names it. Writes a new feed table, at the gas cost described in `setFeed`.
     function removeFeed(address token) external onlyOwner {
-        if (address(feeds[token].feed) == address(0)) revert TokenNotConfigured(token);
-        delete feeds[token];
+        FeedConfig storage c = feeds[token];
+        if (c.heartbeat == 0) revert TokenNotConfigured(token);
+        (c.heartbeat, c.scaleExp) = (0, 0);
         uint256 count = keyCount;
         uint256 table = _loadTable(count);
         _putEntry(table, _keyPlusOne[token] - 1, 0);
@@ -255,19 +269,22 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
     /// @inheritdoc IPriceSource
     function price(address token) external view returns (uint256) {
         FeedConfig memory c = feeds[token];
-        if (address(c.feed) == address(0)) revert TokenNotConfigured(token);
+        // Zero heartbeat: never configured, or removed.
+        if (c.heartbeat == 0) revert TokenNotConfigured(token);
         uint256 answer = _read(c.feed, c.heartbeat);
         uint256 quote = address(quoteFeed) == address(0) ? 1 : _read(quoteFeed, quoteHeartbeat);
         return _scale(answer, c.scaleExp, quote, false);
     }
 
-    /// @dev Configures `token` (its checks, `feeds`, a new key if it has none) and writes its entry into the table being
-    /// built at `table` (see `_loadTable`); returns the new key count.
+    /// @dev Configures the new `token` (its checks, `feeds`, its key) and writes its entry into the table being built
+    /// at `table` (see `_loadTable`); returns the new key count.
     function _setFeed(uint256 table, uint256 count, address token, IAggregatorV3 feed, uint32 heartbeat)
         internal
         returns (uint256)
     {
         if (token == address(0) || address(feed) == address(0)) revert ZeroAddress();
+        // Keys are never taken back, so a key means a feed now or before (`feeds` keeps a removed one).
+        if (_keyPlusOne[token] != 0) revert FeedAlreadySet(token, address(feeds[token].feed));
         _checkHeartbeat(heartbeat);
         uint8 tokenDecimals = IERC20Metadata(token).decimals();
         uint8 feedDecimals = feed.decimals();
@@ -277,12 +294,10 @@ contract ChainlinkPriceSource is IPriceSource, Ownable2Step {
             - int256(uint256(feedDecimals)) - int256(uint256(tokenDecimals));
         if (exp < 0 || exp > 77) revert InvalidDecimals(token, tokenDecimals, feedDecimals);
         feeds[token] = FeedConfig({feed: feed, heartbeat: heartbeat, scaleExp: uint8(uint256(exp))});
-        uint256 keyPlusOne = _keyPlusOne[token];
-        if (keyPlusOne == 0) {
-            if (count >= MAX_KEYS) revert TooManyKeys(MAX_KEYS);
-            _keyPlusOne[token] = keyPlusOne = ++count;
-        }
-        _putEntry(table, keyPlusOne - 1, uint256(uint160(address(feed))) << 40 | uint256(heartbeat) << 8 | uint256(exp));
+        if (count >= MAX_KEYS) revert TooManyKeys(MAX_KEYS);
+        _keyPlusOne[token] = count + 1;
+        _putEntry(table, count, uint256(uint160(address(feed))) << 40 | uint256(heartbeat) << 8 | uint256(exp));
+        ++count;
         emit FeedSet(token, address(feed), heartbeat);
         return count;
     }

@@ -83,8 +83,11 @@ contract BatchedPricingAttackTest is AttackFixture {
             if (i == 3 || i == 7 || i == 11) assertEq(ps[i], 0);
             else assertEq(ps[i], oracle.price(address(tokens[i])));
         }
-        // A feed set again keeps its token's key.
+        // A removed feed cannot be set again (feeds are set once); the token keeps its key.
         vm.prank(owner);
+        vm.expectRevert(
+            abi.encodeWithSelector(ChainlinkPriceSource.FeedAlreadySet.selector, address(tokens[7]), address(feeds[7]))
+        );
         oracle.setFeed(address(tokens[7]), IAggregatorV3(address(feeds[7])), HEARTBEAT);
         assertEq(oracle.priceKey(address(tokens[7])), 7);
         vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.TokenNotConfigured.selector, mallory));
@@ -105,9 +108,8 @@ contract BatchedPricingAttackTest is AttackFixture {
 
     function test_gasBurningFeedInsideTheHub_onlyItsComponentIsInvalid() public {
         uint256 expected = _navWithout(5);
-        GuzzlingFeed bad = new GuzzlingFeed();
-        vm.prank(owner);
-        oracle.setFeed(address(tokens[5]), IAggregatorV3(address(bad)), HEARTBEAT);
+        // Feeds are set once, so the token's own feed turns bad (as a compromised feed proxy would).
+        vm.etch(address(feeds[5]), address(new GuzzlingFeed()).code);
         uint256 before = gasleft();
         (bool ok, bytes memory ret) = address(vault).staticcall{gas: 5_000_000}(abi.encodeCall(vault.nav, ()));
         uint256 used = before - gasleft();
@@ -123,9 +125,8 @@ contract BatchedPricingAttackTest is AttackFixture {
         uint256 g = gasleft();
         vault.totalAssets();
         uint256 honestGas = g - gasleft();
-        BombFeed bomb = new BombFeed();
-        vm.prank(owner);
-        oracle.setFeed(address(tokens[2]), IAggregatorV3(address(bomb)), HEARTBEAT);
+        // Feeds are set once, so the token's own feed turns into the bomb (as a compromised feed proxy would).
+        vm.etch(address(feeds[2]), address(new BombFeed()).code);
         (uint256 assets, bool valid,) = vault.nav();
         assertTrue(valid);
         assertGt(assets, 0);

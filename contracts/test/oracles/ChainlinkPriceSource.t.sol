@@ -13,7 +13,8 @@ import {Vm} from "forge-std/Vm.sol";
 
 /// @notice ChainlinkPriceSource: the 1e36 price scale for every decimals combination (against the human formula),
 /// every feed check (stale, future, incomplete, non-positive, unconfigured), heartbeat bounds, owner-only
-/// configuration and its events, and the feed table `prices` reads from code (stable keys, removal, its event).
+/// configuration and its events, feeds set once (also after a removal), the declared deviation bound and its cap, and
+/// the feed table `prices` reads from code (stable keys, removal, its event).
 contract ChainlinkPriceSourceTest is Test {
     uint32 internal constant HB = 1 hours;
 
@@ -246,14 +247,20 @@ contract ChainlinkPriceSourceTest is Test {
     }
 
     function test_heartbeatBounds() public {
+        MockERC20 t1 = new MockERC20("T1", "T1", 18);
+        MockERC20 t2 = new MockERC20("T2", "T2", 18);
         vm.startPrank(owner);
         vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.InvalidHeartbeat.selector, 59));
-        src.setFeed(address(wbtc), IAggregatorV3(address(btcFeed)), 59);
+        src.setFeed(address(t1), IAggregatorV3(address(btcFeed)), 59);
         vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.InvalidHeartbeat.selector, 7 days + 1));
-        src.setFeed(address(wbtc), IAggregatorV3(address(btcFeed)), 7 days + 1);
-        src.setFeed(address(wbtc), IAggregatorV3(address(btcFeed)), 60);
-        src.setFeed(address(wbtc), IAggregatorV3(address(btcFeed)), 7 days);
+        src.setFeed(address(t1), IAggregatorV3(address(btcFeed)), 7 days + 1);
+        src.setFeed(address(t1), IAggregatorV3(address(btcFeed)), 60);
+        src.setFeed(address(t2), IAggregatorV3(address(btcFeed)), 7 days);
         vm.stopPrank();
+        (, uint32 hb1,) = src.feeds(address(t1));
+        (, uint32 hb2,) = src.feeds(address(t2));
+        assertEq(hb1, 60);
+        assertEq(hb2, 7 days);
 
         MockAggregator qf = new MockAggregator(8, "USDC/USD", 1e8);
         vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.InvalidHeartbeat.selector, 0));
@@ -294,12 +301,101 @@ contract ChainlinkPriceSourceTest is Test {
         src.removeFeed(address(wbtc));
         vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.TokenNotConfigured.selector, address(wbtc)));
         src.price(address(wbtc));
-        (IAggregatorV3 feed,,) = src.feeds(address(wbtc));
-        assertEq(address(feed), address(0));
+        // The removed feed is kept, marked by a zero heartbeat, so that a later `setFeed` can name it.
+        (IAggregatorV3 feed, uint32 heartbeat, uint8 scaleExp) = src.feeds(address(wbtc));
+        assertEq(address(feed), address(btcFeed));
+        assertEq(heartbeat, 0);
+        assertEq(scaleExp, 0);
+        assertEq(src.priceKey(address(wbtc)), 0, "key lost");
         vm.prank(owner);
         vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.TokenNotConfigured.selector, address(wbtc)));
         src.removeFeed(address(wbtc));
         assertEq(src.price(address(weth)), 3e27, "another token's feed was removed");
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                          FEEDS ARE SET ONCE
+    //////////////////////////////////////////////////////////////*/
+
+    function test_setFeed_secondTimeReverts_configUnchanged() public {
+        address table = src.feedTable();
+        vm.startPrank(owner);
+        // Another feed, or the same one again, or through `setFeeds`: all refused, naming the feed the token has.
+        vm.expectRevert(
+            abi.encodeWithSelector(ChainlinkPriceSource.FeedAlreadySet.selector, address(wbtc), address(btcFeed))
+        );
+        src.setFeed(address(wbtc), IAggregatorV3(address(ethFeed)), HB);
+        vm.expectRevert(
+            abi.encodeWithSelector(ChainlinkPriceSource.FeedAlreadySet.selector, address(wbtc), address(btcFeed))
+        );
+        src.setFeed(address(wbtc), IAggregatorV3(address(btcFeed)), 2 hours);
+        (address[] memory ts, IAggregatorV3[] memory fs, uint32[] memory hbs) = _one(address(weth), ethFeed);
+        vm.expectRevert(
+            abi.encodeWithSelector(ChainlinkPriceSource.FeedAlreadySet.selector, address(weth), address(ethFeed))
+        );
+        src.setFeeds(ts, fs, hbs);
+        vm.stopPrank();
+        assertEq(src.feedTable(), table, "table rewritten");
+        (IAggregatorV3 feed, uint32 hb,) = src.feeds(address(wbtc));
+        assertEq(address(feed), address(btcFeed));
+        assertEq(hb, HB);
+        assertEq(src.price(address(wbtc)), 600e36);
+        assertEq(src.keyCount(), 2);
+    }
+
+    function test_setFeed_afterRemoval_reverts_removalIsFinal() public {
+        vm.prank(owner);
+        src.removeFeed(address(wbtc));
+        address table = src.feedTable();
+        vm.startPrank(owner);
+        vm.expectRevert(
+            abi.encodeWithSelector(ChainlinkPriceSource.FeedAlreadySet.selector, address(wbtc), address(btcFeed))
+        );
+        src.setFeed(address(wbtc), IAggregatorV3(address(btcFeed)), HB);
+        MockAggregator other = new MockAggregator(8, "BTC/USD 2", 61_000e8);
+        (address[] memory ts, IAggregatorV3[] memory fs, uint32[] memory hbs) = _one(address(wbtc), other);
+        vm.expectRevert(
+            abi.encodeWithSelector(ChainlinkPriceSource.FeedAlreadySet.selector, address(wbtc), address(btcFeed))
+        );
+        src.setFeeds(ts, fs, hbs);
+        // Removing it again is refused too: it has no feed.
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.TokenNotConfigured.selector, address(wbtc)));
+        src.removeFeed(address(wbtc));
+        vm.stopPrank();
+        assertEq(src.feedTable(), table, "table rewritten");
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.TokenNotConfigured.selector, address(wbtc)));
+        src.price(address(wbtc));
+        uint256[] memory ps = src.prices(_keys2());
+        assertEq(ps[0], 0, "removed token priced");
+        assertEq(ps[1], 3e27);
+    }
+
+    function test_setFeeds_tokenTwiceInOneBatch_reverts() public {
+        MockERC20 a = new MockERC20("A", "A", 18);
+        MockAggregator fa = new MockAggregator(8, "A/USD", 2e8);
+        MockAggregator fa2 = new MockAggregator(8, "A/USD 2", 3e8);
+        address[] memory ts = new address[](2);
+        IAggregatorV3[] memory fs = new IAggregatorV3[](2);
+        uint32[] memory hbs = new uint32[](2);
+        (ts[0], ts[1]) = (address(a), address(a));
+        (fs[0], fs[1]) = (IAggregatorV3(address(fa)), IAggregatorV3(address(fa2)));
+        (hbs[0], hbs[1]) = (HB, HB);
+        vm.prank(owner);
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.FeedAlreadySet.selector, address(a), address(fa)));
+        src.setFeeds(ts, fs, hbs);
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.TokenNotConfigured.selector, address(a)));
+        src.priceKey(address(a));
+    }
+
+    function _one(address token, MockAggregator feed)
+        internal
+        pure
+        returns (address[] memory ts, IAggregatorV3[] memory fs, uint32[] memory hbs)
+    {
+        ts = new address[](1);
+        fs = new IAggregatorV3[](1);
+        hbs = new uint32[](1);
+        (ts[0], fs[0], hbs[0]) = (token, IAggregatorV3(address(feed)), HB);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -372,34 +468,35 @@ contract ChainlinkPriceSourceTest is Test {
         MockERC20 t = new MockERC20("T", "T", 12);
         MockAggregator f = new MockAggregator(8, "T/USD", 5e8);
         MockAggregator f2 = new MockAggregator(18, "T/USD 2", 6e18);
+        MockERC20 t2 = new MockERC20("T2", "T2", 18);
         vm.startPrank(owner);
         src.setFeed(address(t), IAggregatorV3(address(f)), 2 hours);
         assertEq(src.priceKey(address(wbtc)), 0);
         assertEq(src.priceKey(address(weth)), 1);
         assertEq(src.priceKey(address(t)), 2);
-        // A new feed for an existing token, a removal and a re-configuration keep every key.
-        src.setFeed(address(wbtc), IAggregatorV3(address(ethFeed)), 3 hours);
+        // A removal and a new token keep every key; the removed token's key is never given again.
         src.removeFeed(address(weth));
-        src.setFeed(address(t), IAggregatorV3(address(f2)), 4 hours);
-        assertEq(src.keyCount(), 3);
+        src.setFeed(address(t2), IAggregatorV3(address(f2)), 4 hours);
+        vm.stopPrank();
+        assertEq(src.keyCount(), 4);
         assertEq(src.priceKey(address(wbtc)), 0);
         assertEq(src.priceKey(address(weth)), 1);
         assertEq(src.priceKey(address(t)), 2);
+        assertEq(src.priceKey(address(t2)), 3);
         _assertTableMatches(address(wbtc));
-        _assertTableMatches(address(weth));
         _assertTableMatches(address(t));
-        src.setFeed(address(weth), IAggregatorV3(address(ethFeed)), HB);
-        vm.stopPrank();
-        assertEq(src.priceKey(address(weth)), 1);
-        assertEq(src.keyCount(), 3);
-        uint256[] memory keys = new uint256[](3);
-        (keys[0], keys[1], keys[2]) = (0, 1, 2);
+        _assertTableMatches(address(t2));
+        assertEq(address(src.keyedFeed(1).feed), address(0), "removed entry");
+        uint256[] memory keys = new uint256[](4);
+        (keys[0], keys[1], keys[2], keys[3]) = (0, 1, 2, 3);
         uint256[] memory ps = src.prices(keys);
         assertEq(ps[0], src.price(address(wbtc)));
-        assertEq(ps[0], 3000e8 * 10 ** (36 + 6 - 8 - 8));
-        assertEq(ps[1], src.price(address(weth)));
+        assertEq(ps[0], 60_000e8 * 10 ** (36 + 6 - 8 - 8));
+        assertEq(ps[1], 0);
         assertEq(ps[2], src.price(address(t)));
-        assertEq(ps[2], 6e18 * 10 ** (36 + 6 - 18 - 12));
+        assertEq(ps[2], 5e8 * 10 ** (36 + 6 - 8 - 12));
+        assertEq(ps[3], src.price(address(t2)));
+        assertEq(ps[3], 6e18 * 10 ** (36 + 6 - 18 - 18));
     }
 
     function test_feedTable_removedFeedPricesZeroInBatch_revertsInPrice() public {
@@ -443,24 +540,26 @@ contract ChainlinkPriceSourceTest is Test {
     }
 
     function test_feedTable_everyChangeWritesANewTableAndEmits() public {
+        MockERC20 t = new MockERC20("T", "T", 18);
         address before = src.feedTable();
         address next = vm.computeCreateAddress(address(src), vm.getNonce(address(src)));
         vm.expectEmit(address(src));
-        emit ChainlinkPriceSource.FeedSet(address(wbtc), address(ethFeed), HB);
+        emit ChainlinkPriceSource.FeedSet(address(t), address(ethFeed), HB);
         vm.expectEmit(address(src));
-        emit ChainlinkPriceSource.FeedTableSet(next, 2);
+        emit ChainlinkPriceSource.FeedTableSet(next, 3);
         vm.prank(owner);
-        src.setFeed(address(wbtc), IAggregatorV3(address(ethFeed)), HB);
+        src.setFeed(address(t), IAggregatorV3(address(ethFeed)), HB);
         assertEq(src.feedTable(), next);
         assertTrue(next != before);
         // The old table is left as it was (data contracts are immutable).
+        assertEq(before.code.length, 1 + 2 * src.ENTRY_SIZE());
         assertEq(address(bytes20(_slice(before.code, 1, 20))), address(btcFeed));
 
         next = vm.computeCreateAddress(address(src), vm.getNonce(address(src)));
         vm.expectEmit(address(src));
         emit ChainlinkPriceSource.FeedRemoved(address(weth));
         vm.expectEmit(address(src));
-        emit ChainlinkPriceSource.FeedTableSet(next, 2);
+        emit ChainlinkPriceSource.FeedTableSet(next, 3);
         vm.prank(owner);
         src.removeFeed(address(weth));
         assertEq(src.feedTable(), next);
@@ -474,13 +573,14 @@ contract ChainlinkPriceSourceTest is Test {
 
     function test_setFeeds_equalsOneByOne_andWritesTheTableOnce() public {
         MockERC20 a = new MockERC20("A", "A", 18);
+        MockERC20 c = new MockERC20("C", "C", 8);
         MockERC20 b = new MockERC20("B", "B", 9);
         MockAggregator fa = new MockAggregator(8, "A/USD", 2e8);
         MockAggregator fb = new MockAggregator(8, "B/USD", 3e8);
         address[] memory ts = new address[](3);
         IAggregatorV3[] memory fs = new IAggregatorV3[](3);
         uint32[] memory hbs = new uint32[](3);
-        (ts[0], ts[1], ts[2]) = (address(a), address(wbtc), address(b));
+        (ts[0], ts[1], ts[2]) = (address(a), address(c), address(b));
         (fs[0], fs[1], fs[2]) =
         (IAggregatorV3(address(fa)), IAggregatorV3(address(btcFeed)), IAggregatorV3(address(fb)));
         (hbs[0], hbs[1], hbs[2]) = (HB, 2 hours, 3 hours);
@@ -493,23 +593,22 @@ contract ChainlinkPriceSourceTest is Test {
             if (logs[i].topics[0] == ChainlinkPriceSource.FeedTableSet.selector) ++tableEvents;
         }
         assertEq(tableEvents, 1);
-        assertEq(src.keyCount(), 4);
+        assertEq(src.keyCount(), 5);
         assertEq(src.priceKey(address(a)), 2);
-        assertEq(src.priceKey(address(wbtc)), 0);
-        assertEq(src.priceKey(address(b)), 3);
-        (, uint32 hb,) = src.feeds(address(wbtc));
+        assertEq(src.priceKey(address(c)), 3);
+        assertEq(src.priceKey(address(b)), 4);
+        (, uint32 hb,) = src.feeds(address(c));
         assertEq(hb, 2 hours);
         for (uint256 i; i < 3; ++i) {
             _assertTableMatches(ts[i]);
         }
+        _assertTableMatches(address(wbtc));
         _assertTableMatches(address(weth));
-        uint256[] memory keys = new uint256[](4);
-        (keys[0], keys[1], keys[2], keys[3]) = (0, 1, 2, 3);
-        uint256[] memory ps = src.prices(keys);
-        assertEq(ps[0], src.price(address(wbtc)));
-        assertEq(ps[1], src.price(address(weth)));
-        assertEq(ps[2], src.price(address(a)));
-        assertEq(ps[3], src.price(address(b)));
+        address[] memory byKey = new address[](5);
+        (byKey[0], byKey[1], byKey[2], byKey[3], byKey[4]) =
+        (address(wbtc), address(weth), address(a), address(c), address(b));
+        _assertBatchMatchesPrice(byKey);
+        assertEq(src.price(address(c)), 600e36);
 
         uint32[] memory short = new uint32[](2);
         vm.prank(owner);
@@ -518,6 +617,19 @@ contract ChainlinkPriceSourceTest is Test {
         vm.prank(mallory);
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, mallory));
         src.setFeeds(ts, fs, hbs);
+    }
+
+    /// @dev `prices` of keys 0.. equals `price` of `byKey` (the tokens in key order), every price non-zero.
+    function _assertBatchMatchesPrice(address[] memory byKey) internal view {
+        uint256[] memory keys = new uint256[](byKey.length);
+        for (uint256 i; i < keys.length; ++i) {
+            keys[i] = i;
+        }
+        uint256[] memory ps = src.prices(keys);
+        for (uint256 i; i < keys.length; ++i) {
+            assertEq(ps[i], src.price(byKey[i]));
+            assertGt(ps[i], 0);
+        }
     }
 
     function test_feedTable_ownerOnly_tableUnchanged() public {
@@ -550,10 +662,10 @@ contract ChainlinkPriceSourceTest is Test {
         assertEq(s.feedTable().code.length, 24_576);
         assertEq(s.priceKey(ts[max - 1]), max - 1);
         assertEq(address(s.keyedFeed(max - 1).feed), address(btcFeed));
-        // Existing tokens can still be changed; a new one is refused.
+        // A new token is refused (an existing one is refused anyway: feeds are set once).
         vm.startPrank(owner);
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.FeedAlreadySet.selector, ts[5], address(btcFeed)));
         s.setFeed(ts[5], IAggregatorV3(address(ethFeed)), HB);
-        assertEq(address(s.keyedFeed(5).feed), address(ethFeed));
         vm.expectRevert(abi.encodeWithSelector(ChainlinkPriceSource.TooManyKeys.selector, max));
         s.setFeed(address(wbtc), IAggregatorV3(address(btcFeed)), HB);
         vm.stopPrank();
