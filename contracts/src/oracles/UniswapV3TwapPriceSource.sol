@@ -22,6 +22,21 @@ import {TickMath} from "../libraries/TickMath.sol";
 ///   over the window when the pool is busy, otherwise `price` reverts with `ObservationTooOld`;
 /// - the mean tick is rounded toward negative infinity, as in Uniswap's `OracleLibrary.consult`, so a price is within
 ///   one tick (0.01%) of the exact geometric mean.
+///
+/// Spot bound: a TWAP lags the market. `price` refuses (`SpotDeviatesFromTwap`) to answer while the pool's spot price
+/// is more than `maxDeviationBps` away from the TWAP it would return, so a valid price is never further than that from
+/// the pool's current price (the vault keeps its anti-dilution levy at least that large). It compares ticks: the spot
+/// tick (`slot0`) must lie in [meanTick - T, meanTick + T - 1], T = `maxTickDeviation`, the largest tick distance whose
+/// price ratio 1.0001^T is at most 1 + maxDeviationBps / 1e4. As `slot0.tick` is the floor of the spot price's exact
+/// (fractional) tick s (or one below it, when a swap down ends exactly on an initialized tick), s lies within
+/// [meanTick - T, meanTick + T], so |spot / price - 1| <= 1.0001^T - 1 <=
+/// maxDeviationBps / 1e4 for the token as token0 or token1 (1 - 1.0001^-T <= 1.0001^T - 1). A zero bound refuses every
+/// price. Moving the spot that far makes the price unavailable, never wrong: an attacker can only withhold it, for as
+/// long as it pays to hold the pool away from the market.
+///
+/// A token's pool is set once for the life of the source (`PoolAlreadySet`); `removePool` is immediate but final (the
+/// token can never be configured again here). To price a token otherwise, deploy a new source, which a vault adopts
+/// through its time-delayed `setPriceSource`.
 interface IUniswapV3TwapPriceSource is IPriceSource {
     /// @notice Per-token configuration, one storage slot.
     /// @param pool The Uniswap V3 pool of the token and the quote asset.
@@ -61,8 +76,14 @@ interface IUniswapV3TwapPriceSource is IPriceSource {
     error ZeroAddress();
     /// @notice `prices` was left with `left` gas, less than the `needed` to price a token with its full allowance.
     error InsufficientGasForKey(uint256 left, uint256 needed);
+    /// @notice `token` has, or had until it was removed, the pool `pool`: a token's pool is set once for the life of
+    /// the source (deploy a new source to price it otherwise).
+    error PoolAlreadySet(address token, address pool);
     /// @notice The `bps` given as `maxDeviationBps` is above `cap` (`MAX_DEVIATION_BPS`).
     error DeviationAboveCap(uint256 bps, uint256 cap);
+    /// @notice The spot tick `spotTick` of `pool` is too far from its mean tick `meanTick` over the window: the spot
+    /// price is more than `maxDeviationBps` away from the TWAP (see the spot bound above).
+    error SpotDeviatesFromTwap(address pool, int24 spotTick, int24 meanTick);
 
     /// @notice `token` is priced by the TWAP of `pool` over `window` seconds, with a liquidity floor of
     /// `2^minLiquidityLog2` (zero: none).
@@ -73,22 +94,32 @@ interface IUniswapV3TwapPriceSource is IPriceSource {
     /// @notice The factory every configured pool must come from.
     function factory() external view returns (IUniswapV3Factory);
 
-    /// @notice The configuration of `token` (zero pool when none).
+    /// @notice The configuration of `token`: all zero if it was never configured; a removed token keeps its `pool`
+    /// (and `tokenIsToken0`) with a zero `window` and `minLiquidityLog2`.
     function poolConfig(address token) external view returns (PoolConfig memory);
 
+    /// @notice T, the largest tick distance between the spot tick and the mean tick whose price ratio, 1.0001^T, is at
+    /// most 1 + `maxDeviationBps` / 1e4; `price` accepts a spot tick in [meanTick - T, meanTick + T - 1] (see the spot
+    /// bound above). Fixed at deployment.
+    function maxTickDeviation() external view returns (int24);
+
     /// @notice Prices `token` with the TWAP of `pool` over `window` seconds, provided the pool's harmonic-mean
-    /// in-range liquidity over the window is at least `2^minLiquidityLog2` (zero: no floor). Owner only.
+    /// in-range liquidity over the window is at least `2^minLiquidityLog2` (zero: no floor). Owner only. Once only:
+    /// reverts with `PoolAlreadySet` if `token` has, or ever had, a pool here (also after `removePool`).
     /// @dev Reverts with `PoolMismatch` if `pool` does not hold exactly `token` and the quote asset, with
     /// `PoolNotFromFactory` if the factory does not list it, with `PoolNotInitialized` if it has no price, with
     /// `InvalidWindow` or `InvalidMinLiquidity` if a bound is out of range. The pool's history need not cover
     /// `window` yet: `price` reverts until it does.
     function setPool(address token, IUniswapV3Pool pool, uint32 window, uint8 minLiquidityLog2) external;
 
-    /// @notice Stops pricing `token`. Owner only.
+    /// @notice Stops pricing `token`, at once and for good: it keeps its key, but can never be configured again at
+    /// this source (`PoolAlreadySet`); deploy a new source to price it again, which a vault adopts through its
+    /// time-delayed `setPriceSource`. Owner only.
     function removePool(address token) external;
 
     /// @notice The arithmetic-mean tick of `token`'s pool over its window, rounded toward negative infinity.
-    /// @dev Reverts as `price` does.
+    /// @dev Reverts as `price` does, except that it does not compare the spot tick with the mean: it reports the mean
+    /// whatever the spot (`SpotDeviatesFromTwap` is `price`'s alone).
     function meanTick(address token) external view returns (int24);
 }
 
@@ -99,7 +130,7 @@ contract UniswapV3TwapPriceSource is IUniswapV3TwapPriceSource, Ownable2Step {
     uint32 public constant MIN_WINDOW = 5 minutes;
     /// @notice Longest TWAP window accepted in configuration.
     uint32 public constant MAX_WINDOW = 1 days;
-    /// @notice Largest `maxDeviationBps` a source accepts (5%).
+    /// @notice Largest `maxDeviationBps` a source accepts (5%, a tick distance of 487).
     uint16 public constant MAX_DEVIATION_BPS = 500;
 
     /// @dev The revert data of `observe` when the window reaches before the oldest observation.
@@ -113,9 +144,11 @@ contract UniswapV3TwapPriceSource is IUniswapV3TwapPriceSource, Ownable2Step {
     /// @inheritdoc IUniswapV3TwapPriceSource
     IUniswapV3Factory public immutable factory;
     /// @inheritdoc IPriceSource
-    /// @dev The spot-to-TWAP bound of the source, at most `MAX_DEVIATION_BPS`. Stored only: `price` does not compare
-    /// the spot with the TWAP yet.
+    /// @dev The spot-to-TWAP bound `price` enforces (see the spot bound in `IUniswapV3TwapPriceSource`), at most
+    /// `MAX_DEVIATION_BPS`.
     uint16 public immutable maxDeviationBps;
+    /// @inheritdoc IUniswapV3TwapPriceSource
+    int24 public immutable maxTickDeviation;
 
     mapping(address token => PoolConfig) internal _configs;
     /// @dev The token with a given key.
@@ -137,11 +170,14 @@ contract UniswapV3TwapPriceSource is IUniswapV3TwapPriceSource, Ownable2Step {
         quoteAsset = quoteAsset_;
         factory = factory_;
         maxDeviationBps = maxDeviationBps_;
+        maxTickDeviation = _tickBound(maxDeviationBps_);
     }
 
     /// @inheritdoc IUniswapV3TwapPriceSource
     function setPool(address token, IUniswapV3Pool pool, uint32 window, uint8 minLiquidityLog2) external onlyOwner {
         if (token == address(0) || address(pool) == address(0)) revert ZeroAddress();
+        // Keys are never taken back, so a key means a pool now or before (`_configs` keeps a removed one).
+        if (_keyPlusOne[token] != 0) revert PoolAlreadySet(token, address(_configs[token].pool));
         if (window < MIN_WINDOW || window > MAX_WINDOW) revert InvalidWindow(window);
         if (minLiquidityLog2 > 127) revert InvalidMinLiquidity(minLiquidityLog2);
         address token0 = pool.token0();
@@ -158,25 +194,28 @@ contract UniswapV3TwapPriceSource is IUniswapV3TwapPriceSource, Ownable2Step {
 
         _configs[token] =
             PoolConfig({pool: pool, window: window, tokenIsToken0: tokenIsToken0, minLiquidityLog2: minLiquidityLog2});
-        if (_keyPlusOne[token] == 0) {
-            uint256 key = _keyCount++;
-            _keyPlusOne[token] = key + 1;
-            _tokenOfKey[key] = token;
-        }
+        uint256 key = _keyCount++;
+        _keyPlusOne[token] = key + 1;
+        _tokenOfKey[key] = token;
         emit PoolSet(token, address(pool), window, minLiquidityLog2);
     }
 
     /// @inheritdoc IUniswapV3TwapPriceSource
+    /// @dev Keeps the removed pool in `_configs` (with a zero window, the mark of a removal: every configured window
+    /// is at least `MIN_WINDOW`) so that `PoolAlreadySet` names it.
     function removePool(address token) external onlyOwner {
-        if (address(_configs[token].pool) == address(0)) revert TokenNotConfigured(token);
-        delete _configs[token];
+        PoolConfig storage c = _configs[token];
+        if (c.window == 0) revert TokenNotConfigured(token);
+        (c.window, c.minLiquidityLog2) = (0, 0);
         emit PoolRemoved(token);
     }
 
     /// @inheritdoc IPriceSource
+    /// @dev Also reverts with `SpotDeviatesFromTwap` while the pool's spot price is beyond the spot bound.
     function price(address token) external view returns (uint256 price36) {
         PoolConfig memory c = _config(token);
         int24 tick = _meanTick(token, c);
+        _checkSpot(c.pool, tick);
         price36 = TickMath.getPrice36AtTick(tick, c.tokenIsToken0);
         if (price36 == 0) revert ZeroPrice(token, tick);
     }
@@ -225,7 +264,36 @@ contract UniswapV3TwapPriceSource is IUniswapV3TwapPriceSource, Ownable2Step {
 
     function _config(address token) internal view returns (PoolConfig memory c) {
         c = _configs[token];
-        if (address(c.pool) == address(0)) revert TokenNotConfigured(token);
+        // Zero window: never configured, or removed.
+        if (c.window == 0) revert TokenNotConfigured(token);
+    }
+
+    /// @dev Reverts unless the spot tick of `pool` lies in [mean - T, mean + T - 1] (T = `maxTickDeviation`; see the
+    /// spot bound in `IUniswapV3TwapPriceSource`). Called after `observe`, which has warmed the pool's slot0.
+    function _checkSpot(IUniswapV3Pool pool, int24 mean) internal view {
+        // slither-disable-next-line unused-return -- only the tick
+        (, int24 spot,,,,,) = pool.slot0();
+        int256 distance = int256(spot) - int256(mean);
+        int256 bound = int256(maxTickDeviation);
+        if (distance < -bound || distance >= bound) revert SpotDeviatesFromTwap(address(pool), spot, mean);
+    }
+
+    /// @dev T for a bound of `bps` basis points: the largest T with 1.0001^T <= 1 + bps / 1e4, found by stepping
+    /// p_t = ceil(p_(t-1) * 1.0001) (at the 1e36 scale, p_0 = 1e36 exactly) while p_t stays within the bound. Every
+    /// rounding is up, so p_t >= 1.0001^t * 1e36: a T accepted here always meets the bound (conservative, never more
+    /// than `bps`). The roundings add under 600 units of 1e36 over the at most 488 steps, so they could only refuse a
+    /// T whose 1.0001^T is within 6e-34 of the bound; for every bps in [0, 500], 1.0001^T and 1.0001^(T + 1) are at
+    /// least 9.9e-9 (relative) away from it, except where 1.0001^T equals it (bps 0 and 1, T = 0 and 1), which the
+    /// steps compute exactly. So T is exactly floor(ln(1 + bps / 1e4) / ln(1.0001)) for every allowed bps (the tests
+    /// check it against rounded-up and rounded-down bounds of 1.0001^T at the 1e70 scale). 487 for 500 bps.
+    function _tickBound(uint256 bps) internal pure returns (int24 ticks) {
+        uint256 limit = (10_000 + bps) * 1e32;
+        uint256 p = 1e36;
+        while (true) {
+            p = (p * 10_001 + 9999) / 10_000;
+            if (p > limit) return ticks;
+            ++ticks;
+        }
     }
 
     /// @dev The arithmetic mean of the pool's tick over the last `c.window` seconds, rounded toward negative infinity;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Test} from "forge-std/Test.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {IUniswapV3Factory, IUniswapV3Pool} from "../../src/interfaces/IUniswapV3.sol";
 import {TickMath} from "../../src/libraries/TickMath.sol";
+import {VaultMath} from "../../src/libraries/VaultMath.sol";
 import {IUniswapV3TwapPriceSource, UniswapV3TwapPriceSource} from "../../src/oracles/UniswapV3TwapPriceSource.sol";
 import {UniswapV3World} from "../utils/UniswapV3World.sol";
 import {MockERC20} from "../utils/MockERC20.sol";
@@ -129,9 +131,11 @@ contract TickMathTest is OrderedTokens {
     }
 }
 
-/// @notice The TWAP source on real Uniswap V3 pools.
+/// @notice The TWAP source on real Uniswap V3 pools. The sources here enforce the widest spot bound, `BOUND` (500 bps,
+/// `MAX_DEVIATION_BPS`), so that the pools may move as the tests need; the bound itself is tested below.
 contract UniswapV3TwapPriceSourceTest is OrderedTokens {
     uint32 internal constant WINDOW = 30 minutes;
+    uint16 internal constant BOUND = 500;
 
     address internal owner = makeAddr("owner");
     MockERC20 internal usdc;
@@ -142,7 +146,7 @@ contract UniswapV3TwapPriceSourceTest is OrderedTokens {
         vm.roll(20_000_000);
         _deployUniswapV3();
         usdc = new MockERC20("USD Coin", "USDC", 6);
-        source = new UniswapV3TwapPriceSource(owner, address(usdc), v3Factory, 0);
+        source = new UniswapV3TwapPriceSource(owner, address(usdc), v3Factory, BOUND);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -155,7 +159,7 @@ contract UniswapV3TwapPriceSourceTest is OrderedTokens {
     {
         src = address(quote) == address(usdc)
             ? source
-            : new UniswapV3TwapPriceSource(owner, address(quote), v3Factory, 0);
+            : new UniswapV3TwapPriceSource(owner, address(quote), v3Factory, BOUND);
         token = _tokenOrdered(address(quote), dec, asToken0);
         pool = _v3CreatePool(address(token), address(quote), V3_FEE, price36, 10_000_000 * 10 ** quote.decimals(), 100);
         vm.prank(owner);
@@ -233,36 +237,55 @@ contract UniswapV3TwapPriceSourceTest is OrderedTokens {
         int256 expected = sum / int256(uint256(WINDOW));
         if (sum < 0 && sum % int256(uint256(WINDOW)) != 0) --expected;
         assertEq(src.meanTick(address(token)), expected);
-        assertEq(src.price(address(token)), TickMath.getPrice36AtTick(int24(expected), asToken0));
+        // `price` answers at the mean tick while the spot tick (tickC) is within the bound, and refuses beyond it.
+        int256 t = int256(src.maxTickDeviation());
+        if (tickC >= expected - t && tickC < expected + t) {
+            assertEq(src.price(address(token)), TickMath.getPrice36AtTick(int24(expected), asToken0));
+        } else {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IUniswapV3TwapPriceSource.SpotDeviatesFromTwap.selector, address(pool), tickC, int24(expected)
+                )
+            );
+            src.price(address(token));
+        }
         tickA; // the starting tick carries no weight
     }
 
     // ------------------------------------------------------------------ manipulation
 
     /// @dev A one-block spot manipulation (a swap moving the pool price +50%) leaves the TWAP unchanged in its own
-    /// block and moves it by about 12 s / 30 min of the move if held for a whole block, while slot0 moves 50%.
+    /// block and moves it by about 12 s / 30 min of the move if held for a whole block, while slot0 moves 50%. While
+    /// the spot is that far from the TWAP, `price` refuses to answer (the spot bound); once the spot is back, it
+    /// answers the barely moved TWAP.
     function test_manipulation_oneBlockSpotMoveBarelyMovesTwap() public {
         (UniswapV3TwapPriceSource src, MockERC20 token, IUniswapV3Pool pool) =
             _world(usdc, 18, true, _v3Price36(3000e18, 18, 6));
         _v3Advance(1 hours);
         uint256 twapBefore = src.price(address(token));
+        int24 meanBefore = src.meanTick(address(token));
         uint256 spotBefore = _v3SpotPrice36(pool, address(token));
 
         (, uint256 spent,) = _v3MovePriceBps(pool, address(token), 15_000);
         assertGt(spent, 1_000_000e6, "the manipulation costs millions in a $10M pool");
         uint256 spotAfter = _v3SpotPrice36(pool, address(token));
         assertApproxEqRel(spotAfter, spotBefore * 3 / 2, 1e14, "spot moved +50%");
-        // Same block: the new tick has carried no weight yet.
-        assertEq(src.price(address(token)), twapBefore, "TWAP unchanged in the manipulation block");
+        // Same block: the new tick has carried no weight yet, and the price is refused while the spot is away.
+        assertEq(src.meanTick(address(token)), meanBefore, "TWAP unchanged in the manipulation block");
+        _expectSpotRevert(src, pool, meanBefore);
+        src.price(address(token));
 
         // The attacker holds the price for one whole block (12 s), then it is arbitraged back.
         _v3Advance(12);
-        uint256 twapHeld = src.price(address(token));
+        int24 meanHeld = src.meanTick(address(token));
+        _expectSpotRevert(src, pool, meanHeld);
+        src.price(address(token));
         _v3MovePrice(pool, address(token), spotBefore);
+        uint256 twapHeld = src.price(address(token));
+        assertEq(twapHeld, TickMath.getPrice36AtTick(meanHeld, true));
         // ln(1.5) * 12 / 1800 = 0.27%
         assertGt(twapHeld, twapBefore);
         assertApproxEqRel(twapHeld, twapBefore, 0.003e18, "TWAP moved < 0.3% while spot moved 50%");
-        assertApproxEqRel(src.price(address(token)), twapHeld, 1e14);
     }
 
     /// @dev The same, downwards, with the token as token1 (so the pool's tick moves up).
@@ -271,14 +294,31 @@ contract UniswapV3TwapPriceSourceTest is OrderedTokens {
             _world(usdc, 8, false, _v3Price36(60_000e18, 8, 6));
         _v3Advance(1 hours);
         uint256 twapBefore = src.price(address(token));
+        int24 meanBefore = src.meanTick(address(token));
+        uint256 spotBefore = _v3SpotPrice36(pool, address(token));
         _v3MovePriceBps(pool, address(token), 5000);
         assertApproxEqRel(_v3SpotPrice36(pool, address(token)), twapBefore / 2, 2e14, "spot -50%");
-        assertEq(src.price(address(token)), twapBefore);
+        assertEq(src.meanTick(address(token)), meanBefore);
+        _expectSpotRevert(src, pool, meanBefore);
+        src.price(address(token));
         _v3Advance(12);
+        int24 meanHeld = src.meanTick(address(token));
+        _v3MovePrice(pool, address(token), spotBefore);
         uint256 twapHeld = src.price(address(token));
+        assertEq(twapHeld, TickMath.getPrice36AtTick(meanHeld, false));
         assertLt(twapHeld, twapBefore);
         // ln(2) * 12 / 1800 = 0.46%
         assertApproxEqRel(twapHeld, twapBefore, 0.005e18);
+    }
+
+    /// @dev Expects `price` to revert with `SpotDeviatesFromTwap` at the pool's current spot tick and `mean`.
+    function _expectSpotRevert(UniswapV3TwapPriceSource src, IUniswapV3Pool pool, int24 mean) internal {
+        (, int24 spot,,,,,) = pool.slot0();
+        int256 t = int256(src.maxTickDeviation());
+        assertTrue(spot < mean - t || spot >= mean + t, "spot within the bound");
+        vm.expectRevert(
+            abi.encodeWithSelector(IUniswapV3TwapPriceSource.SpotDeviatesFromTwap.selector, address(pool), spot, mean)
+        );
     }
 
     // ------------------------------------------------------------------ reverts
@@ -351,12 +391,16 @@ contract UniswapV3TwapPriceSourceTest is OrderedTokens {
         uint256 liquidity = pool.liquidity();
         uint8 log2 = uint8(Math.log2(liquidity));
         _v3Advance(WINDOW);
+        assertGt(src.price(address(token)), 0, "no floor");
 
+        // Pools are set once per token: one source per floor.
+        UniswapV3TwapPriceSource atFloor = new UniswapV3TwapPriceSource(owner, address(usdc), v3Factory, BOUND);
         vm.prank(owner);
-        src.setPool(address(token), pool, WINDOW, log2);
-        uint256 p = src.price(address(token));
-        assertGt(p, 0);
+        atFloor.setPool(address(token), pool, WINDOW, log2);
+        uint256 p = atFloor.price(address(token));
+        assertEq(p, src.price(address(token)));
 
+        src = new UniswapV3TwapPriceSource(owner, address(usdc), v3Factory, BOUND);
         vm.prank(owner);
         src.setPool(address(token), pool, WINDOW, log2 + 1);
         // The harmonic mean of a constant liquidity is that liquidity (up to the accumulator's rounding).
@@ -386,9 +430,10 @@ contract UniswapV3TwapPriceSourceTest is OrderedTokens {
             )
         );
         source.price(address(token));
+        UniswapV3TwapPriceSource noFloor = new UniswapV3TwapPriceSource(owner, address(usdc), v3Factory, BOUND);
         vm.prank(owner);
-        source.setPool(address(token), pool, WINDOW, 0);
-        assertApproxEqRel(source.price(address(token)), _v3Price36(5e18, 18, 6), 1.0001e14);
+        noFloor.setPool(address(token), pool, WINDOW, 0);
+        assertApproxEqRel(noFloor.price(address(token)), _v3Price36(5e18, 18, 6), 1.0001e14);
     }
 
     function test_revert_setPool_invalidMinLiquidity() public {
@@ -428,7 +473,12 @@ contract UniswapV3TwapPriceSourceTest is OrderedTokens {
         emit IUniswapV3TwapPriceSource.PoolRemoved(address(token));
         vm.prank(owner);
         source.removePool(address(token));
-        assertEq(address(source.poolConfig(address(token)).pool), address(0));
+        // The removed pool is kept, marked by a zero window, so that a later `setPool` can name it.
+        c = source.poolConfig(address(token));
+        assertEq(address(c.pool), address(pool));
+        assertEq(c.window, 0);
+        assertEq(c.minLiquidityLog2, 0);
+        assertEq(source.priceKey(address(token)), 0, "key lost");
         vm.expectRevert(abi.encodeWithSelector(IUniswapV3TwapPriceSource.TokenNotConfigured.selector, address(token)));
         source.price(address(token));
         vm.expectRevert(abi.encodeWithSelector(IUniswapV3TwapPriceSource.TokenNotConfigured.selector, address(token)));
@@ -502,8 +552,11 @@ contract UniswapV3TwapPriceSourceTest is OrderedTokens {
         vm.expectRevert(abi.encodeWithSelector(IUniswapV3TwapPriceSource.InvalidWindow.selector, maxWindow + 1));
         source.setPool(address(token), pool, maxWindow + 1, 0);
         source.setPool(address(token), pool, minWindow, 0);
-        source.setPool(address(token), pool, maxWindow, 0);
+        UniswapV3TwapPriceSource other = new UniswapV3TwapPriceSource(owner, address(usdc), v3Factory, BOUND);
+        other.setPool(address(token), pool, maxWindow, 0);
         vm.stopPrank();
+        assertEq(source.poolConfig(address(token)).window, minWindow);
+        assertEq(other.poolConfig(address(token)).window, maxWindow);
     }
 
     function test_revert_setPool_zeroAddress() public {
@@ -531,12 +584,154 @@ contract UniswapV3TwapPriceSourceTest is OrderedTokens {
         vm.stopPrank();
     }
 
-    function test_maxDeviationBps_getterAndCap() public {
+    // ------------------------------------------------------------------ pools are set once
+
+    function test_setPool_secondTimeReverts_evenAfterRemoval() public {
+        (UniswapV3TwapPriceSource src, MockERC20 token, IUniswapV3Pool pool) =
+            _world(usdc, 18, true, _v3Price36(3000e18, 18, 6));
+        // Another pool of the same pair (another fee tier), and the same pool with other parameters: both refused.
+        IUniswapV3Pool other =
+            _v3CreatePool(address(token), address(usdc), 500, _v3Price36(3000e18, 18, 6), 1_000_000e6, 1);
+        vm.startPrank(owner);
+        vm.expectRevert(
+            abi.encodeWithSelector(IUniswapV3TwapPriceSource.PoolAlreadySet.selector, address(token), address(pool))
+        );
+        src.setPool(address(token), other, WINDOW, 0);
+        vm.expectRevert(
+            abi.encodeWithSelector(IUniswapV3TwapPriceSource.PoolAlreadySet.selector, address(token), address(pool))
+        );
+        src.setPool(address(token), pool, 1 hours, 7);
+        vm.stopPrank();
+        IUniswapV3TwapPriceSource.PoolConfig memory c = src.poolConfig(address(token));
+        assertEq(address(c.pool), address(pool));
+        assertEq(c.window, WINDOW);
+        assertEq(c.minLiquidityLog2, 0);
+
+        // Removal is immediate: the price is gone at once, in `price` and in `prices`.
+        _v3Advance(WINDOW);
+        uint256[] memory keys = new uint256[](1);
+        assertGt(src.prices(keys)[0], 0);
+        vm.prank(owner);
+        src.removePool(address(token));
+        vm.expectRevert(abi.encodeWithSelector(IUniswapV3TwapPriceSource.TokenNotConfigured.selector, address(token)));
+        src.price(address(token));
+        vm.expectRevert(abi.encodeWithSelector(IUniswapV3TwapPriceSource.TokenNotConfigured.selector, address(token)));
+        src.meanTick(address(token));
+        assertEq(src.prices(keys)[0], 0, "removed token priced");
+        // ... and final: the token can never be configured again here, with the old pool or another.
+        vm.startPrank(owner);
+        vm.expectRevert(
+            abi.encodeWithSelector(IUniswapV3TwapPriceSource.PoolAlreadySet.selector, address(token), address(pool))
+        );
+        src.setPool(address(token), pool, WINDOW, 0);
+        vm.expectRevert(
+            abi.encodeWithSelector(IUniswapV3TwapPriceSource.PoolAlreadySet.selector, address(token), address(pool))
+        );
+        src.setPool(address(token), other, WINDOW, 0);
+        vm.expectRevert(abi.encodeWithSelector(IUniswapV3TwapPriceSource.TokenNotConfigured.selector, address(token)));
+        src.removePool(address(token));
+        vm.stopPrank();
+        assertEq(src.prices(keys)[0], 0);
+        assertEq(src.priceKey(address(token)), 0);
+    }
+
+    // ------------------------------------------------------------------ spot bound
+
+    function test_maxDeviationBps_getterCapAndTickBound() public {
         assertEq(source.MAX_DEVIATION_BPS(), 500);
-        assertEq(source.maxDeviationBps(), 0);
-        assertEq(new UniswapV3TwapPriceSource(owner, address(usdc), v3Factory, 500).maxDeviationBps(), 500);
+        assertEq(source.maxDeviationBps(), BOUND);
+        // floor(ln(1.05) / ln(1.0001)) = floor(487.926...) = 487
+        assertEq(source.maxTickDeviation(), 487);
+        uint16[6] memory bps = [uint16(0), 1, 2, 100, 250, 499];
+        // floor(ln(1 + b / 1e4) / ln(1.0001)): 0, 1 (1.0001^1 is exactly 1.0001), 1, 99, 246, 486 (486.97...)
+        int24[6] memory ticks = [int24(0), 1, 1, 99, 246, 486];
+        for (uint256 i; i < bps.length; ++i) {
+            UniswapV3TwapPriceSource s = new UniswapV3TwapPriceSource(owner, address(usdc), v3Factory, bps[i]);
+            assertEq(s.maxDeviationBps(), bps[i]);
+            assertEq(s.maxTickDeviation(), ticks[i]);
+        }
         vm.expectRevert(abi.encodeWithSelector(IUniswapV3TwapPriceSource.DeviationAboveCap.selector, 501, 500));
         new UniswapV3TwapPriceSource(owner, address(usdc), v3Factory, 501);
+        vm.expectRevert(
+            abi.encodeWithSelector(IUniswapV3TwapPriceSource.DeviationAboveCap.selector, type(uint16).max, 500)
+        );
+        new UniswapV3TwapPriceSource(owner, address(usdc), v3Factory, type(uint16).max);
+    }
+
+    /// @dev Two tokens on one source; the spot of A is moved beyond the bound (up, then down): `price(A)` reverts with
+    /// `SpotDeviatesFromTwap`, `prices` answers 0 for A and B's price for B. Within the bound, A is priced at its TWAP.
+    function test_spotBound_beyondRefused_withinAccepted_otherKeyUnaffected() public {
+        (UniswapV3TwapPriceSource src, MockERC20 a, IUniswapV3Pool poolA) =
+            _world(usdc, 18, true, _v3Price36(3000e18, 18, 6));
+        MockERC20 b = _tokenOrdered(address(usdc), 8, false);
+        IUniswapV3Pool poolB =
+            _v3CreatePool(address(b), address(usdc), V3_FEE, _v3Price36(60_000e18, 8, 6), 10_000_000e6, 100);
+        vm.prank(owner);
+        src.setPool(address(b), poolB, WINDOW, 0);
+        _v3Advance(WINDOW + 60);
+        uint256[] memory keys = new uint256[](2);
+        (keys[0], keys[1]) = (src.priceKey(address(a)), src.priceKey(address(b)));
+        uint256 twapA = src.price(address(a));
+        uint256 twapB = src.price(address(b));
+        int24 meanA = src.meanTick(address(a));
+        uint256 spotA = _v3SpotPrice36(poolA, address(a));
+
+        uint256[4] memory movesBps = [uint256(10_600), 9400, 10_400, 9600]; // +6%, -6% (beyond); +4%, -4% (within)
+        for (uint256 i; i < 4; ++i) {
+            _v3MovePrice(poolA, address(a), spotA * movesBps[i] / 10_000);
+            // Same block: the mean has not moved, the spot has.
+            assertEq(src.meanTick(address(a)), meanA);
+            uint256[] memory ps = src.prices(keys);
+            assertEq(ps[1], twapB, "the other key");
+            if (i < 2) {
+                _expectSpotRevert(src, poolA, meanA);
+                src.price(address(a));
+                assertEq(ps[0], 0, "a deviating spot priced in the batch");
+            } else {
+                assertEq(src.price(address(a)), twapA);
+                assertEq(ps[0], twapA);
+            }
+        }
+    }
+
+    /// @dev The exact edges on a real pool (the spot placed with a price limit): spot ticks mean - T and mean + T - 1
+    /// are accepted, mean - T - 1 and mean + T refused.
+    function test_spotBound_exactEdges() public {
+        (UniswapV3TwapPriceSource src, MockERC20 token, IUniswapV3Pool pool) =
+            _world(usdc, 18, true, _v3Price36(3000e18, 18, 6));
+        _v3Advance(WINDOW + 60);
+        int24 mean = src.meanTick(address(token));
+        int24 t = src.maxTickDeviation();
+        int24[4] memory edges = [mean + t - 1, mean + t, mean - t, mean - t - 1];
+        uint160[4] memory sqrts = [
+            TickMath.getSqrtRatioAtTick(mean + t) - 1, // the top of tick mean + t - 1
+            TickMath.getSqrtRatioAtTick(mean + t),
+            TickMath.getSqrtRatioAtTick(mean - t),
+            TickMath.getSqrtRatioAtTick(mean - t) - 1
+        ];
+        for (uint256 i; i < 4; ++i) {
+            _moveSqrt(pool, sqrts[i]);
+            (uint160 sqrtP, int24 spot,,,,,) = pool.slot0();
+            assertEq(sqrtP, sqrts[i]);
+            assertEq(spot, edges[i], "spot tick");
+            assertEq(src.meanTick(address(token)), mean);
+            if (i % 2 == 0) {
+                assertEq(src.price(address(token)), TickMath.getPrice36AtTick(mean, true));
+            } else {
+                _expectSpotRevert(src, pool, mean);
+                src.price(address(token));
+            }
+        }
+    }
+
+    /// @dev Swaps in `pool` (default fee) until its sqrt price is exactly `target`.
+    function _moveSqrt(IUniswapV3Pool pool, uint160 target) internal {
+        (uint160 current,,,,,,) = pool.slot0();
+        if (target == current) return;
+        bool zeroForOne = target < current;
+        (address tokenIn, address tokenOut) =
+            zeroForOne ? (pool.token0(), pool.token1()) : (pool.token1(), pool.token0());
+        _v3Swap(tokenIn, tokenOut, V3_FEE, uint256(type(uint128).max), target, v3Sink);
     }
 }
 
@@ -549,7 +744,7 @@ contract UniswapV3TwapPriceSourceGasTest is OrderedTokens {
         vm.warp(1_700_000_000);
         _deployUniswapV3();
         MockERC20 usdc = new MockERC20("USD Coin", "USDC", 6);
-        UniswapV3TwapPriceSource source = new UniswapV3TwapPriceSource(address(this), address(usdc), v3Factory, 0);
+        UniswapV3TwapPriceSource source = new UniswapV3TwapPriceSource(address(this), address(usdc), v3Factory, 500);
         MockERC20 token = _tokenOrdered(address(usdc), 18, true);
         IUniswapV3Pool pool =
             _v3CreatePool(address(token), address(usdc), V3_FEE, _v3Price36(3000e18, 18, 6), 10_000_000e6, 300);
@@ -566,5 +761,195 @@ contract UniswapV3TwapPriceSourceGasTest is OrderedTokens {
         }
         source.price(address(token));
         vm.snapshotGasLastCall("UniswapV3TwapPriceSource", "price_cold_busyPool_30min");
+    }
+}
+
+/// @notice A stand-in pool whose spot (`slot0`) and mean tick are set directly, and a factory that lists it: for the
+/// spot bound at any tick and any price within a tick, which a real pool reaches only by trading.
+contract SettablePool {
+    address public token0;
+    address public token1;
+    uint24 public constant fee = 3000;
+    uint160 internal _sqrtPriceX96;
+    int24 internal _tick;
+    int24 internal _mean;
+
+    constructor(address token0_, address token1_) {
+        (token0, token1) = (token0_, token1_);
+    }
+
+    function set(uint160 sqrtPriceX96, int24 tick, int24 mean) external {
+        (_sqrtPriceX96, _tick, _mean) = (sqrtPriceX96, tick, mean);
+    }
+
+    function getPool(address, address, uint24) external view returns (address) {
+        return address(this);
+    }
+
+    function slot0() external view returns (uint160, int24, uint16, uint16, uint16, uint8, bool) {
+        return (_sqrtPriceX96, _tick, 0, 1, 1, 0, true);
+    }
+
+    /// @dev A history whose mean tick over any window is `_mean` exactly.
+    function observe(uint32[] calldata secondsAgos)
+        external
+        view
+        returns (int56[] memory tickCumulatives, uint160[] memory secondsPerLiquidityCumulativeX128s)
+    {
+        tickCumulatives = new int56[](2);
+        secondsPerLiquidityCumulativeX128s = new uint160[](2);
+        tickCumulatives[1] = int56(_mean) * int56(uint56(secondsAgos[0]));
+        secondsPerLiquidityCumulativeX128s[1] = 1;
+    }
+}
+
+/// @notice The spot bound's arithmetic: T against exact bounds on 1.0001^T, and, on a settable pool, that an accepted
+/// price is never further than `maxDeviationBps` from the pool's exact spot price, whatever the ticks, the position of
+/// the spot within its tick and the token's side.
+contract TwapSpotBoundTest is Test {
+    uint256 internal constant ONE = 1e70; // the reference's fixed point: far finer than any gap that matters (9.9e-9)
+
+    address internal owner = makeAddr("owner");
+    address internal quote = address(0x5000);
+
+    /// @dev Bounds on 1.0001^t at the 1e70 scale: `lo` rounds every step down, `hi` up, so lo <= 1.0001^t * 1e70 <= hi
+    /// (exactly, whatever t).
+    function _pow(uint256 t) internal pure returns (uint256 lo, uint256 hi) {
+        (lo, hi) = (ONE, ONE);
+        for (uint256 i; i < t; ++i) {
+            lo = lo * 10_001 / 10_000;
+            hi = (hi * 10_001 + 9999) / 10_000;
+        }
+    }
+
+    /// @dev T is the exact floor of ln(1 + b / 1e4) / ln(1.0001): 1.0001^T <= 1 + b / 1e4 (up and down) and
+    /// 1.0001^(T + 1) > 1 + b / 1e4, proved with the rounded-up and rounded-down bounds of `_pow`; and TickMath (the
+    /// pools' own math) agrees with the reference at T.
+    function testFuzz_tickBound_isExactFloor(uint16 bps) public {
+        bps = uint16(bound(bps, 0, 500));
+        UniswapV3TwapPriceSource src = new UniswapV3TwapPriceSource(owner, quote, IUniswapV3Factory(address(1)), bps);
+        int24 t = src.maxTickDeviation();
+        assertGe(t, 0);
+        uint256 limit = (10_000 + uint256(bps)) * (ONE / 10_000); // (1 + b / 1e4) at the 1e70 scale
+        (, uint256 hi) = _pow(uint24(t));
+        (uint256 lo,) = _pow(uint24(t) + 1);
+        assertLe(hi, limit, "1.0001^T above the bound");
+        // Downwards: 1 - 1.0001^-T <= b / 1e4, i.e. (1 - b / 1e4) * 1.0001^T <= 1.
+        assertLe((10_000 - uint256(bps)) * hi, 10_000 * ONE, "1.0001^-T below the bound");
+        assertGt(lo, limit, "T is not the largest");
+        assertApproxEqRel(TickMath.getPrice36AtTick(t, true), hi / 1e34, 1); // 1e-18 relative
+    }
+
+    /// @dev The whole rule, end to end: an accepted price is within `bps` of the exact spot price (up to the pools'
+    /// own Q64.96 rounding, 1e-20 here, against gaps of at least 9.9e-9 between 1.0001^T and the bound); a refused one
+    /// names the pool, the spot tick and the mean tick, and its spot tick is outside [mean - T, mean + T - 1]. The spot
+    /// is anywhere within its tick, and `quirk` reports the tick below when the price sits exactly on a tick (a pool
+    /// does after a swap down that ends on an initialized tick).
+    /// @dev One case: the source, its pool, the pool's state and the token's side.
+    struct Case {
+        UniswapV3TwapPriceSource src;
+        SettablePool pool;
+        address token;
+        bool tokenIsToken0;
+        uint16 bps;
+        int24 mean;
+        int24 reported;
+        uint160 sqrtP;
+    }
+
+    function testFuzz_spotBound_neverAcceptsMoreThanBound(
+        uint16 bps,
+        int24 mean,
+        int24 distance,
+        uint256 within,
+        bool tokenIsToken0,
+        bool quirk
+    ) public {
+        Case memory c;
+        c.bps = uint16(bound(bps, 0, 500));
+        c.mean = int24(bound(mean, -100_000, 100_000));
+        c.tokenIsToken0 = tokenIsToken0;
+        c.token = tokenIsToken0 ? address(0x1000) : address(0x9000);
+        c.pool = tokenIsToken0 ? new SettablePool(c.token, quote) : new SettablePool(quote, c.token);
+        c.src = new UniswapV3TwapPriceSource(owner, quote, IUniswapV3Factory(address(c.pool)), c.bps);
+        int24 spotTick = c.mean + int24(bound(distance, -600, 600));
+        uint160 floor = TickMath.getSqrtRatioAtTick(spotTick);
+        c.sqrtP = floor + uint160(bound(within, 0, TickMath.getSqrtRatioAtTick(spotTick + 1) - floor - 1));
+        c.reported = quirk && c.sqrtP == floor ? spotTick - 1 : spotTick;
+        c.pool.set(c.sqrtP, c.reported, c.mean);
+        vm.prank(owner);
+        c.src.setPool(c.token, IUniswapV3Pool(address(c.pool)), 30 minutes, 0);
+        _checkCase(c);
+    }
+
+    function _checkCase(Case memory c) internal view {
+        int256 t = int256(c.src.maxTickDeviation());
+        bool inside = c.reported >= c.mean - t && c.reported < c.mean + t;
+        try c.src.price(c.token) returns (uint256 p) {
+            assertEq(p, TickMath.getPrice36AtTick(c.mean, c.tokenIsToken0));
+            uint256 spot = TickMath.quoteAtSqrtRatio(c.sqrtP, 1e36, c.tokenIsToken0);
+            uint256 diff = spot > p ? spot - p : p - spot;
+            assertLe(diff * 10_000, p * c.bps + p / 1e16, "accepted a spot beyond the bound");
+            assertTrue(inside, "accepted outside the tick rule");
+        } catch (bytes memory reason) {
+            assertFalse(inside, "refused inside the tick rule");
+            assertEq(
+                reason,
+                abi.encodeWithSelector(
+                    IUniswapV3TwapPriceSource.SpotDeviatesFromTwap.selector, address(c.pool), c.reported, c.mean
+                )
+            );
+        }
+    }
+}
+
+/// @notice Gas of the batched `prices` per key on busy pools (isolate mode: each measured call is its own
+/// transaction, so every key is cold): one key, then two keys; the second key's marginal cost is the difference. Both
+/// stay far within the `VaultMath.PRICE_GAS` a caller grants per key (each key's `price` call, spot check included,
+/// is also far within its `KEY_GAS`).
+contract UniswapV3TwapPricesGasTest is OrderedTokens {
+    /// forge-config: default.isolate = true
+    function test_gas_prices_perKey() public {
+        vm.warp(1_700_000_000);
+        _deployUniswapV3();
+        MockERC20 usdc = new MockERC20("USD Coin", "USDC", 6);
+        UniswapV3TwapPriceSource source = new UniswapV3TwapPriceSource(address(this), address(usdc), v3Factory, 500);
+        MockERC20 a = _tokenOrdered(address(usdc), 18, true);
+        MockERC20 b = _tokenOrdered(address(usdc), 18, false);
+        IUniswapV3Pool poolA =
+            _v3CreatePool(address(a), address(usdc), V3_FEE, _v3Price36(3000e18, 18, 6), 10_000_000e6, 300);
+        IUniswapV3Pool poolB =
+            _v3CreatePool(address(b), address(usdc), V3_FEE, _v3Price36(3000e18, 18, 6), 10_000_000e6, 300);
+        source.setPool(address(a), poolA, 30 minutes, 0);
+        source.setPool(address(b), poolB, 30 minutes, 0);
+        for (uint256 i; i < 300; ++i) {
+            _v3Advance(12);
+            _v3Swap(
+                i % 2 == 0 ? address(usdc) : address(a),
+                i % 2 == 0 ? address(a) : address(usdc),
+                i % 2 == 0 ? 1000e6 : 0.33e18,
+                address(this)
+            );
+            _v3Swap(
+                i % 2 == 0 ? address(usdc) : address(b),
+                i % 2 == 0 ? address(b) : address(usdc),
+                i % 2 == 0 ? 1000e6 : 0.33e18,
+                address(this)
+            );
+        }
+        uint256[] memory one = new uint256[](1);
+        one[0] = source.priceKey(address(a));
+        uint256[] memory two = new uint256[](2);
+        (two[0], two[1]) = (one[0], source.priceKey(address(b)));
+        source.prices(one);
+        vm.snapshotGasLastCall("UniswapV3TwapPriceSource", "prices_1key_cold_busyPool_30min");
+        uint256 oneKey = vm.lastCallGas().gasTotalUsed;
+        uint256[] memory p = source.prices(two);
+        vm.snapshotGasLastCall("UniswapV3TwapPriceSource", "prices_2keys_cold_busyPools_30min");
+        uint256 twoKeys = vm.lastCallGas().gasTotalUsed;
+        assertGt(p[0], 0);
+        assertGt(p[1], 0);
+        assertLt(oneKey, VaultMath.PRICE_GAS / 2, "first key");
+        assertLt(twoKeys - oneKey, VaultMath.PRICE_GAS / 2, "further key");
     }
 }
