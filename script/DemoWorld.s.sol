@@ -90,6 +90,9 @@ contract DemoWorld is Script {
         vault.setFees(0.005e18, 10, 10);
         vault.setShareLockPeriod(10 minutes);
         vault.setDepositLimits(100_000_000e6, 10e6);
+        // Last: adopting the rebalancer turns the change delay on (listings, sources, adapters, keeper and config
+        // are delayed from here on).
+        vault.setRebalancer(w.rebalancer);
         for (uint256 i; i < n; ++i) {
             _addLiquidity(w, i, poolValue, deployer);
             MockERC20(w.tokens[i]).mint(arb, 1 << 200);
@@ -148,7 +151,6 @@ contract DemoWorld is Script {
                 scheduleAnchor: uint40(block.timestamp)
             })
         );
-        vault.setRebalancer(address(rebalancer));
         RedemptionQueue queue = new RedemptionQueue(IBallastVault(address(vault)), rebalancer);
         rebalancer.setRedemptionQueue(queue);
         w.usdc = address(usdc);

@@ -70,11 +70,12 @@ contract KeeperTestWorld is Script {
                 scheduleAnchor: uint40(block.timestamp)
             })
         );
-        vault.setRebalancer(address(rebalancer));
         RedemptionQueue queue = new RedemptionQueue(IBallastVault(address(vault)), rebalancer);
         rebalancer.setRedemptionQueue(queue);
         OracleMintAdapter adapter = new OracleMintAdapter(IBallastVault(address(vault)), 10);
         rebalancer.setAdapter(address(adapter), true);
+        // Last: adopting the rebalancer turns the change delay on.
+        vault.setRebalancer(address(rebalancer));
 
         usdc.mint(deployer, 1_000_000e6);
         usdc.approve(address(vault), type(uint256).max);

@@ -10,12 +10,13 @@ import {IBallastRebalancer} from "./interfaces/IBallastRebalancer.sol";
 import {IBallastVault} from "./interfaces/IBallastVault.sol";
 import {IRedemptionQueue} from "./interfaces/IRedemptionQueue.sol";
 import {VaultMath, WAD, BPS, PRICE_SCALE} from "./libraries/VaultMath.sol";
+import {ChangeDelay} from "./utils/ChangeDelay.sol";
 
 /// @title BallastRebalancer
 /// @notice Epochs, regime switches and the bounds on every keeper trade of one `BallastVault`. See the interface.
 /// @dev The vault trusts this contract to trade (`executeTrade`) and to set targets; this contract trusts the keeper
 /// only to choose targets, routes and amounts, and checks everything else itself.
-contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardTransient {
+contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardTransient, ChangeDelay {
     using Math for uint256;
     using SafeCast for uint256;
 
@@ -147,7 +148,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
 
     /// @inheritdoc IBallastRebalancer
     function forceRiskOff(uint32 reason) external nonReentrant {
-        if (msg.sender != vault.guardian() && msg.sender != owner()) revert Unauthorized(msg.sender);
+        _authorizeCancel();
         _setAllCash();
         _regime = Regime.RiskOff;
         _lastSwitch = uint40(block.timestamp);
@@ -217,7 +218,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
                 // an exit fee no higher than at the opening.
                 uint256 due = vault.previewRedeem(pending);
                 if (due != 0) {
-                    uint16 feeNow = vault.feeConfig().exitFeeBps;
+                    uint16 feeNow = _exitCharge();
                     if (feeNow > e.exitFeeBps) revert ExitFeeRaised(e.exitFeeBps, feeNow);
                     uint256 cash = vault.cash();
                     if (due > cash) revert InsufficientCashForRedemptions(due, cash);
@@ -297,27 +298,35 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
                                  OWNER
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Sets the configuration, each field within its bounds. Owner only.
+    /// @notice Sets the configuration, each field within its bounds. Owner only; delayed (`IChangeDelay`) once the
+    /// vault is wired.
     function setConfig(Config calldata config_) external onlyOwner {
+        _consumeChange();
         _setConfig(config_);
     }
 
-    /// @notice Sets the keeper. Owner only.
+    /// @notice Sets the keeper. Owner only; delayed (`IChangeDelay`) once the vault is wired, except that removing
+    /// the keeper (`address(0)`) is immediate (after it, only the grace-period path can trade).
     function setKeeper(address keeper_) external onlyOwner {
+        if (keeper_ != address(0)) _consumeChange();
         keeper = keeper_;
         emit KeeperSet(keeper_);
     }
 
-    /// @notice Allows or disallows a swap adapter. Owner only.
+    /// @notice Allows or disallows a swap adapter. Owner only; allowing is delayed (`IChangeDelay`) once the vault is
+    /// wired, disallowing is immediate.
     function setAdapter(address adapter, bool allowed) external onlyOwner {
         if (adapter == address(0)) revert ZeroAddress();
+        if (allowed) _consumeChange();
         isAdapter[adapter] = allowed;
         emit AdapterSet(adapter, allowed);
     }
 
-    /// @notice Sets the redemption queue whose batches epochs settle. Owner only; not while an epoch is open.
+    /// @notice Sets the redemption queue whose batches epochs settle. Owner only; not while an epoch is open; delayed
+    /// (`IChangeDelay`) once the vault is wired.
     function setRedemptionQueue(IRedemptionQueue queue) external onlyOwner {
         if (_epoch.open) revert EpochAlreadyOpen(_epoch.id);
+        _consumeChange();
         redemptionQueue = queue;
         emit RedemptionQueueSet(address(queue));
     }
@@ -325,6 +334,21 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
     /*//////////////////////////////////////////////////////////////
                                 INTERNAL
     //////////////////////////////////////////////////////////////*/
+
+    /// @dev The rebalancer's changes are delayed exactly when the vault's are: from the vault's first `setRebalancer`
+    /// on. So a replacement rebalancer is set up under the delay too, and none can be reconfigured at the last moment
+    /// before the vault adopts it.
+    function _changeDelayActive() internal view override returns (bool) {
+        return vault.changeDelayActive();
+    }
+
+    /// @dev The owner schedules.
+    function _authorizeSchedule() internal view override onlyOwner {}
+
+    /// @dev The vault's guardian or the owner cancels.
+    function _authorizeCancel() internal view override {
+        if (msg.sender != vault.guardian() && msg.sender != owner()) revert Unauthorized(msg.sender);
+    }
 
     /// @dev What every trade of one call needs. `nav` is the call's base (see the interface).
     struct Ctx {
@@ -443,7 +467,7 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
             uint256 pending = queue.pendingShares(id);
             if (pending != 0) {
                 reserved = Math.min(vault.previewRedeem(pending), navAssets);
-                exitFee = vault.feeConfig().exitFeeBps;
+                exitFee = _exitCharge();
             }
         }
         _epoch = Epoch({
@@ -463,6 +487,12 @@ contract BallastRebalancer is IBallastRebalancer, Ownable2Step, ReentrancyGuardT
             exitFeeBps: exitFee
         });
         emit EpochOpened(id, kind, msg.sender, navAssets, reserved);
+    }
+
+    /// @dev What a cash exit pays now, in basis points: the vault's exit fee plus its levy (at most 400).
+    function _exitCharge() internal view returns (uint16) {
+        IBallastVault.FeeConfig memory f = vault.feeConfig();
+        return f.exitFeeBps + f.levyBps;
     }
 
     /// @dev The base of a call of open epoch `e`: its opening NAV scaled down by the share supply that has left since,

@@ -16,12 +16,13 @@ import {IBallastVault} from "./interfaces/IBallastVault.sol";
 import {IPriceSource} from "./interfaces/IPriceSource.sol";
 import {ISwapAdapter} from "./interfaces/ISwapAdapter.sol";
 import {VaultMath, WAD, BPS, PRICE_SCALE} from "./libraries/VaultMath.sol";
+import {ChangeDelay} from "./utils/ChangeDelay.sol";
 
 /// @title BallastVault
 /// @notice ERC-4626 index vault over a stablecoin: a basket of listed components plus a cash leg, valued by oracles.
 /// @dev See `IBallastVault` for the behaviour and the assumptions on tokens and oracles. Every state-changing entry
 /// point reads the same way: checks, fee accrual, NAV, state update, event, token transfers last.
-contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTransient {
+contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTransient, ChangeDelay {
     using SafeERC20 for IERC20;
     using Math for uint256;
     using SafeCast for uint256;
@@ -40,6 +41,8 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     uint16 public constant MAX_ENTRY_FEE_BPS = 100;
     /// @notice Cap of the exit fee: 1%.
     uint16 public constant MAX_EXIT_FEE_BPS = 100;
+    /// @notice Cap on the anti-dilution levy (3%).
+    uint16 public constant MAX_LEVY_BPS = 300;
     /// @notice Cap of the share lock after a deposit.
     uint32 public constant MAX_SHARE_LOCK = 1 days;
     /// @notice Smallest listing probe, in token base units: large enough that any fee of 1 bps or more shows.
@@ -101,6 +104,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     uint40 internal _lastAccrual;
     uint16 internal _entryFeeBps;
     uint16 internal _exitFeeBps;
+    uint16 internal _levyBps;
 
     uint64 internal _managementFeeWad;
     uint64 internal _cashTargetWeight;
@@ -112,6 +116,8 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     uint128 internal _minDeposit;
 
     address internal _guardian;
+    /// @dev Set by the first `setRebalancer`; from then on the delayed setters need a schedule, for good.
+    bool internal _wired;
     address internal _rebalancer;
 
     mapping(address owner => Lock) internal _locks;
@@ -174,7 +180,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     //////////////////////////////////////////////////////////////*/
 
     modifier onlyGuardianOrOwner() {
-        if (msg.sender != _guardian && msg.sender != owner()) revert Unauthorized(msg.sender);
+        _authorizeCancel();
         _;
     }
 
@@ -243,8 +249,8 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         uint256 room = _maxDeposit(navDown, invalid);
         // slither-disable-next-line incorrect-equality -- _depositRoom's "no cap" sentinel
         if (room == type(uint256).max) return type(uint256).max;
-        // Largest `s` with previewMint(s) <= room: the net assets it needs fit in room less the entry fee.
-        uint256 net = room.mulDiv(BPS - _entryFeeBps, BPS, Math.Rounding.Floor);
+        // Largest `s` with previewMint(s) <= room: the net assets it needs fit in room less the entry fee and levy.
+        uint256 net = room.mulDiv(BPS - _entryCutBps(), BPS, Math.Rounding.Floor);
         return _toShares(net, navUp, _supplyWithPendingFee(), Math.Rounding.Floor);
     }
 
@@ -252,9 +258,10 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
     function maxWithdraw(address owner_) public view returns (uint256) {
         (uint256 navDown,, address invalid) = _nav();
         if (invalid != address(0)) return 0;
-        // Largest `a` with previewWithdraw(a) <= unlocked shares: the gross value of those shares, less the exit fee.
+        // Largest `a` with previewWithdraw(a) <= unlocked shares: the gross value of those shares, less the exit fee
+        // and the levy.
         uint256 gross = _toAssets(_unlockedShares(owner_), navDown, _supplyWithPendingFee(), Math.Rounding.Floor);
-        return Math.min(gross.mulDiv(BPS - _exitFeeBps, BPS, Math.Rounding.Floor), _cash);
+        return Math.min(gross.mulDiv(BPS - _exitCutBps(), BPS, Math.Rounding.Floor), _cash);
     }
 
     /// @inheritdoc IERC4626
@@ -262,9 +269,9 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         (uint256 navDown,, address invalid) = _nav();
         if (invalid != address(0)) return 0;
         uint256 supply = _supplyWithPendingFee();
-        // Largest `s` with redeem(s) <= cash: burnable shares worth at most the cash, grossed up by the exit fee.
-        uint256 burnable = _toShares(_cash, navDown, supply, Math.Rounding.Floor);
-        uint256 forCash = burnable.mulDiv(BPS, BPS - _exitFeeBps, Math.Rounding.Floor);
+        // Largest `s` with redeem(s) <= cash: burnable shares worth at most the cash, grossed up by the exit fee and
+        // the levy.
+        uint256 forCash = _sharesForCash(navDown, supply);
         uint256 max = Math.min(_unlockedShares(owner_), forCash);
         // Dust worth less than one asset unit cannot be redeemed (it would pay nothing): report 0 rather than a
         // number whose redemption reverts.
@@ -505,6 +512,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
             managementFeeWad: _managementFeeWad,
             entryFeeBps: _entryFeeBps,
             exitFeeBps: _exitFeeBps,
+            levyBps: _levyBps,
             lastAccrual: _lastAccrual
         });
     }
@@ -569,6 +577,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
 
     /// @inheritdoc IBallastVault
     function listComponent(address token, IPriceSource source, uint256 probeAmount) external onlyOwner nonReentrant {
+        _consumeChange();
         if (token == address(0)) revert ZeroAddress();
         if (token == address(_asset) || token.code.length == 0) revert InvalidToken(token);
         if (_indexPlusOne[token] != 0) revert AlreadyListed(token);
@@ -617,6 +626,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
 
     /// @inheritdoc IBallastVault
     function setPriceSource(address token, IPriceSource source) external onlyOwner {
+        _consumeChange();
         Component storage c = _components[_index(token)];
         uint48 key = _checkSource(token, source);
         (c.sourceId, c.priceKey) = (_registerSource(source), key);
@@ -639,6 +649,17 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         _entryFeeBps = entryFeeBps;
         _exitFeeBps = exitFeeBps;
         emit FeesSet(managementFeeWad, entryFeeBps, exitFeeBps);
+    }
+
+    /// @inheritdoc IBallastVault
+    function setLevy(uint16 levyBps) external onlyOwner {
+        if (levyBps > MAX_LEVY_BPS) revert FeeAboveCap(levyBps, MAX_LEVY_BPS);
+        uint256 m = _sources.length;
+        for (uint256 i; i < m; ++i) {
+            _checkLevy(_sources[i], levyBps);
+        }
+        _levyBps = levyBps;
+        emit LevySet(levyBps);
     }
 
     /// @inheritdoc IBallastVault
@@ -665,13 +686,16 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
 
     /// @inheritdoc IBallastVault
     function setGuardian(address guardian_) external onlyOwner {
+        _consumeChange();
         _guardian = guardian_;
         emit GuardianSet(guardian_);
     }
 
     /// @inheritdoc IBallastVault
     function setRebalancer(address rebalancer_) external onlyOwner {
+        _consumeChange();
         _rebalancer = rebalancer_;
+        _wired = true;
         emit RebalancerSet(rebalancer_);
     }
 
@@ -789,8 +813,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         if (assets == 0) revert ZeroAmount();
         if (assets < minAssets) revert AssetsBelowMinimum(assets, minAssets);
         if (assets > _cash) {
-            uint256 burnable = _toShares(_cash, navDown, supply, Math.Rounding.Floor);
-            revert ExceededMaxRedeem(owner_, shares, burnable.mulDiv(BPS, BPS - _exitFeeBps, Math.Rounding.Floor));
+            revert ExceededMaxRedeem(owner_, shares, _sharesForCash(navDown, supply));
         }
         _exit(owner_, receiver, assets, shares, feeShares);
     }
@@ -880,6 +903,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         uint256 idPlusOne = _sourceIdPlusOne[address(source)];
         if (idPlusOne != 0) return uint8(idPlusOne - 1);
         if (_sources.length >= MAX_SOURCES) revert TooManySources(MAX_SOURCES);
+        _checkLevy(source, _levyBps);
         _sources.push(source);
         _sourceIdPlusOne[address(source)] = _sources.length;
         return uint8(_sources.length - 1);
@@ -1063,8 +1087,11 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         view
         returns (uint256 shares, uint256 feeShares)
     {
+        // The fee and the levy are cut together; the fee alone goes to the fee recipient, the levy stays with the
+        // holders (no shares are minted for it).
+        uint256 cut = assets.mulDiv(_entryCutBps(), BPS, Math.Rounding.Ceil);
         uint256 fee = assets.mulDiv(_entryFeeBps, BPS, Math.Rounding.Ceil);
-        shares = _toShares(assets - fee, navUp, supply, Math.Rounding.Floor);
+        shares = _toShares(assets - cut, navUp, supply, Math.Rounding.Floor);
         feeShares = _toShares(fee, navUp, supply, Math.Rounding.Floor);
     }
 
@@ -1075,8 +1102,11 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         returns (uint256 assets, uint256 feeShares)
     {
         uint256 net = _toAssets(shares, navUp, supply, Math.Rounding.Ceil);
-        assets = net.mulDiv(BPS, BPS - _entryFeeBps, Math.Rounding.Ceil);
-        feeShares = _toShares(assets - net, navUp, supply, Math.Rounding.Floor);
+        uint256 cutBps = _entryCutBps();
+        assets = net.mulDiv(BPS, BPS - cutBps, Math.Rounding.Ceil);
+        // The fee recipient gets the fee's part of the cut, rounded down; the levy's part stays with the holders.
+        uint256 fee = cutBps == 0 ? 0 : (assets - net).mulDiv(_entryFeeBps, cutBps, Math.Rounding.Floor);
+        feeShares = _toShares(fee, navUp, supply, Math.Rounding.Floor);
     }
 
     /// @dev Shares taken from the owner for withdrawing `assets`, of which `feeShares` go to the fee recipient.
@@ -1085,7 +1115,7 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         view
         returns (uint256 shares, uint256 feeShares)
     {
-        uint256 gross = assets.mulDiv(BPS, BPS - _exitFeeBps, Math.Rounding.Ceil);
+        uint256 gross = assets.mulDiv(BPS, BPS - _exitCutBps(), Math.Rounding.Ceil);
         shares = _toShares(gross, navDown, supply, Math.Rounding.Ceil);
         feeShares = shares.mulDiv(_exitFeeBps, BPS, Math.Rounding.Floor);
     }
@@ -1096,8 +1126,45 @@ contract BallastVault is IBallastVault, ERC20, Ownable2Step, ReentrancyGuardTran
         view
         returns (uint256 assets, uint256 feeShares)
     {
+        // The levy's shares are burned with the rest, without paying out: their value stays with the holders.
         feeShares = shares.mulDiv(_exitFeeBps, BPS, Math.Rounding.Ceil);
-        assets = _toAssets(shares - feeShares, navDown, supply, Math.Rounding.Floor);
+        uint256 cut = shares.mulDiv(_exitCutBps(), BPS, Math.Rounding.Ceil);
+        assets = _toAssets(shares - cut, navDown, supply, Math.Rounding.Floor);
+    }
+
+    /// @dev The entry fee plus the levy, in basis points (at most 400 of 10,000).
+    function _entryCutBps() internal view returns (uint256) {
+        return uint256(_entryFeeBps) + _levyBps;
+    }
+
+    /// @dev The exit fee plus the levy, in basis points (at most 400 of 10,000).
+    function _exitCutBps() internal view returns (uint256) {
+        return uint256(_exitFeeBps) + _levyBps;
+    }
+
+    /// @dev The most shares a cash redemption can take: those worth the cash, grossed up by the exit fee and levy.
+    function _sharesForCash(uint256 navDown, uint256 supply) internal view returns (uint256) {
+        uint256 burnable = _toShares(_cash, navDown, supply, Math.Rounding.Floor);
+        return burnable.mulDiv(BPS, BPS - _exitCutBps(), Math.Rounding.Floor);
+    }
+
+    /// @dev Refuses a levy below the largest deviation `source` admits (see `IPriceSource.maxDeviationBps`).
+    function _checkLevy(IPriceSource source, uint256 levyBps) internal view {
+        uint256 deviation = source.maxDeviationBps();
+        if (deviation > levyBps) revert LevyBelowDeviation(address(source), deviation, levyBps);
+    }
+
+    /// @dev Active from the first `setRebalancer` on: before, the vault holds only cash, which no price or trade moves.
+    function _changeDelayActive() internal view virtual override returns (bool) {
+        return _wired;
+    }
+
+    /// @dev The delayed setters' schedules are the owner's.
+    function _authorizeSchedule() internal view override onlyOwner {}
+
+    /// @dev The guardian or the owner may cancel a scheduled change.
+    function _authorizeCancel() internal view override {
+        if (msg.sender != _guardian && msg.sender != owner()) revert Unauthorized(msg.sender);
     }
 
     function _toShares(uint256 assets, uint256 navAssets, uint256 supply, Math.Rounding r)

@@ -1,6 +1,6 @@
 //! Compiles the project's Solidity sources (`contracts/src`) with the project's own solc (`script/solc`, a solc-js
 //! shim; override with `BALLAST_SOLC=/path/to/solc`) and turns their ABIs into `sol!` bindings, so the keeper can
-//! never be built against stale ABIs. The compiler settings are EXACTLY those of `foundry.toml` (optimizer on, 1,000
+//! never be built against stale ABIs. The compiler settings are EXACTLY those of `foundry.toml` (optimizer on, 200
 //! runs, evm cancun, no via-IR, default metadata), so the bytecode `ballast deploy` sends is the bytecode the forge
 //! tests ran. Creation and runtime bytecode are requested only for the deployable contracts ([`DEPLOYABLE`]: solc
 //! generates code only for contracts whose bytecode is asked for); everything else is ABI only. The build fails if
@@ -84,7 +84,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             ),
         })
         .build_with_root(&root);
-    // foundry.toml: optimizer = true, optimizer_runs = 1_000, evm_version = "cancun", via_ir = false (and forge's
+    // foundry.toml: optimizer = true, optimizer_runs = 200, evm_version = "cancun", via_ir = false (and forge's
     // default metadata: ipfs hash, CBOR appended).
     let mut settings = SolcSettings::default();
     let mut per_contract = BTreeMap::from([("*".to_string(), vec!["abi".to_string()])]);
@@ -102,7 +102,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         OutputSelection::from(BTreeMap::from([("*".to_string(), per_contract)]));
     settings.settings.evm_version = Some(EvmVersion::Cancun);
     settings.settings.optimizer.enabled = Some(true);
-    settings.settings.optimizer.runs = Some(1_000);
+    settings.settings.optimizer.runs = Some(200);
     settings.settings.via_ir = Some(false);
     settings.settings.metadata = Some(SettingsMetadata::new(BytecodeHash::Ipfs, true));
     let project = ProjectBuilder::<SolcCompiler>::default()

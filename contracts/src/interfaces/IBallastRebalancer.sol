@@ -4,6 +4,7 @@ pragma solidity ^0.8.26;
 import {IBallastVault} from "./IBallastVault.sol";
 import {IRedemptionQueue} from "./IRedemptionQueue.sol";
 import {ISwapAdapter} from "./ISwapAdapter.sol";
+import {IChangeDelay} from "./IChangeDelay.sol";
 
 /// @title IBallastRebalancer
 /// @notice Runs the vault's rebalancing epochs and regime switches, and bounds what any keeper can do.
@@ -42,12 +43,15 @@ import {ISwapAdapter} from "./ISwapAdapter.sol";
 ///   force risk-off at any time). A risk-on epoch keeps at most `MAX_RISK_ON_CASH_WAD` in cash: holding more cash is a
 ///   regime switch, under the dwell, with its event.
 /// - queued redemptions: the batch an epoch settles is paid whatever its shares redeem for at the closing (a batch
-///   worth less than one asset unit settles as zero), never at an exit fee above the one in force when the epoch
-///   opened (`ExitFeeRaised`).
+///   worth less than one asset unit settles as zero), never at an exit fee plus levy above the one in force when the
+///   epoch opened (`ExitFeeRaised`).
+/// - the owner's changes that could move holders' funds (`setConfig`, `setKeeper`, allowing an adapter,
+///   `setRedemptionQueue`) are delayed through `IChangeDelay` exactly when the vault's are (once it is wired), and
+///   the vault's guardian may cancel them; removing the keeper or an adapter is immediate.
 /// Target values during a call are weights times its base less what queued redemptions will take (`reserved`): when
 /// holders leave mid-epoch, targets shrink with the base and the basket becomes overweight, so sells can raise the
 /// cash for the queue again.
-interface IBallastRebalancer {
+interface IBallastRebalancer is IChangeDelay {
     /// @notice Risk-on: the basket at its target weights. Risk-off: everything in the stablecoin.
     enum Regime {
         RiskOn,
@@ -104,8 +108,8 @@ interface IBallastRebalancer {
     /// @param loss Oracle value lost to trading so far (asset units).
     /// @param navAtClose NAV at its closing.
     /// @param supplyAtOpen The vault's share supply at its opening, against which the base is scaled.
-    /// @param exitFeeBps The vault's exit fee at its opening when it settles a queued batch (0 without one): the most
-    /// that batch pays.
+    /// @param exitFeeBps The vault's exit fee plus its levy at the opening when it settles a queued batch (0 without
+    /// one): the most that batch pays.
     struct Epoch {
         uint64 id;
         EpochKind kind;
@@ -187,7 +191,7 @@ interface IBallastRebalancer {
     error NavUnavailable(address token);
     /// @notice Closing needs `needed` of cash for queued redemptions; the vault can pay `available`.
     error InsufficientCashForRedemptions(uint256 needed, uint256 available);
-    /// @notice The vault's exit fee rose from `atOpen` to `now_` while the epoch's queued batch was committed: the batch
+    /// @notice The vault's exit fee plus levy rose from `atOpen` to `now_` while the epoch's queued batch was committed: the batch
     /// is not settled at the higher fee (the owner must restore it for the epoch to close).
     error ExitFeeRaised(uint16 atOpen, uint16 now_);
     /// @notice A configuration value `value` is outside its allowed range [`min`, `max`].

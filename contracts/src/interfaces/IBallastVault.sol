@@ -4,6 +4,7 @@ pragma solidity ^0.8.26;
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {IPriceSource} from "./IPriceSource.sol";
 import {ISwapAdapter} from "./ISwapAdapter.sol";
+import {IChangeDelay} from "./IChangeDelay.sol";
 
 /// @title IBallastVault
 /// @notice An ERC-4626 index vault. The asset is a stablecoin; the vault holds a basket of listed ERC-20 components
@@ -32,8 +33,21 @@ import {ISwapAdapter} from "./ISwapAdapter.sol";
 /// - FEES are paid in vault shares to the fee recipient: the management fee streams as newly minted shares, the entry
 ///   fee as shares minted for the fee part of a deposit, the exit fee as a slice of the exiting shares. Every fee is
 ///   capped by a constant and announced by an event; `feeConfig()` returns all of them. Previews include every fee.
+/// - LAGGING PRICES AND THE LEVY: an oracle price may lag the market by up to its source's `maxDeviationBps` (a
+///   Chainlink answer moves only once the market has moved its deviation threshold away). Whoever enters at a price
+///   below the market, or leaves at one above it, takes that gap from the holders, however long the shares are held
+///   in between (an in-kind exit needs no price, so a cash entry then an in-kind exit nets the whole gap). So every
+///   oracle-priced entry and exit (`deposit`, `mint`, `withdraw`, `redeem`; the redemption queue too) pays an
+///   anti-dilution levy of `levyBps` that stays in the vault, and the vault enforces levy >= the `maxDeviationBps` of
+///   every price source it has registered (`setLevy` refuses less, and a source admitting more cannot be registered).
+///   A round trip against a lagging price then gains at most what its two levies cost. In-kind exits pay no levy.
+/// - DELAYED CHANGES: once a rebalancer is set, the setters that decide who trades for the vault and at which prices
+///   (`setRebalancer`, `setPriceSource`, `listComponent`, `setGuardian`) run only as scheduled through `IChangeDelay`
+///   (two days, cancellable by the guardian), so holders can leave before such a change takes effect. There is no
+///   vault-level adapter allow-list: the rebalancer's (itself behind the delay) is the one that counts, and whatever
+///   a rebalancer does is bounded by its loss caps.
 /// - SHARE LOCK: shares minted by a deposit stay locked for `shareLockPeriod` (capped by a constant) so nobody can enter
-///   at a lagging oracle price and leave at once. Locked shares cannot be redeemed (in any way) or transferred. Only the
+///   and leave in the same block. Locked shares cannot be redeemed (in any way) or transferred. Only the
 ///   newly minted amount is locked, in one of two buckets: shares the owner deposited itself, and shares others
 ///   deposited for it. Only the owner extends a lock: its own deposits re-lock its own bucket; a deposit by anyone
 ///   else for it is refused (`GiftedSharesLocked`) while shares others deposited for it are still locked, and locks
@@ -44,7 +58,7 @@ import {ISwapAdapter} from "./ISwapAdapter.sol";
 ///   200,000); a token that fails or burns it is kept for the receiver to claim (`claimOwed`) instead of blocking the
 ///   exit. The caller must leave that allowance (plus 1/63) available at each transfer, or the exit reverts with
 ///   `InsufficientGasForTransfer` rather than defer a transfer that it starved.
-interface IBallastVault is IERC4626 {
+interface IBallastVault is IERC4626, IChangeDelay {
     /*//////////////////////////////////////////////////////////////
                                   TYPES
     //////////////////////////////////////////////////////////////*/
@@ -68,12 +82,15 @@ interface IBallastVault is IERC4626 {
     /// @param managementFeeWad Annual management fee in WAD (0.01e18 = 1% a year), streamed as minted shares.
     /// @param entryFeeBps Entry fee in basis points of the deposited assets.
     /// @param exitFeeBps Exit fee in basis points of the exiting shares (every exit path, in kind included).
+    /// @param levyBps Anti-dilution levy in basis points, on cash entries (of the assets) and cash exits (of the
+    /// shares), kept by the vault for its holders; at least every registered source's `maxDeviationBps`.
     /// @param lastAccrual Timestamp up to which the management fee has been minted.
     struct FeeConfig {
         address recipient;
         uint64 managementFeeWad;
         uint16 entryFeeBps;
         uint16 exitFeeBps;
+        uint16 levyBps;
         uint40 lastAccrual;
     }
 
@@ -136,6 +153,8 @@ interface IBallastVault is IERC4626 {
     error WeightsSumMismatch(uint256 sum);
     /// @notice A fee parameter `value` is above its cap `max`.
     error FeeAboveCap(uint256 value, uint256 max);
+    /// @notice `source` admits prices `deviationBps` away from the market, above the levy `levyBps`.
+    error LevyBelowDeviation(address source, uint256 deviationBps, uint256 levyBps);
     /// @notice A share lock of `period` seconds is above the cap `max`.
     error ShareLockAboveCap(uint256 period, uint256 max);
     /// @notice `owner` has no deferred in-kind amount of `token` to claim.
@@ -178,6 +197,8 @@ interface IBallastVault is IERC4626 {
     event TargetWeightsSet(uint64[] weights, uint64 cashWeight);
     /// @notice Fee rates changed.
     event FeesSet(uint64 managementFeeWad, uint16 entryFeeBps, uint16 exitFeeBps);
+    /// @notice The anti-dilution levy changed.
+    event LevySet(uint16 levyBps);
     /// @notice The fee recipient changed.
     event FeeRecipientSet(address indexed recipient);
     /// @notice `shares` were minted to `recipient` as management fee for `elapsed` seconds.
@@ -337,7 +358,7 @@ interface IBallastVault is IERC4626 {
                              ADMINISTRATION
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Lists `token` priced by `source`. Owner only.
+    /// @notice Lists `token` priced by `source`. Owner only; delayed (`IChangeDelay`) once a rebalancer is set.
     /// @dev Probes the token with a transfer of `probeAmount` (at least `MIN_PROBE_AMOUNT`) from the caller and back
     /// (the caller must approve it): a token that delivers a different amount is refused. The new component's target weight is zero.
     /// `source` must quote in the asset, give the token a key (`IPriceSource.priceKey`, kept by the vault) and price
@@ -347,8 +368,8 @@ interface IBallastVault is IERC4626 {
     /// @notice Delists `token`, which must have no balance and a zero target weight. Owner only.
     function delistComponent(address token) external;
 
-    /// @notice Changes the price source of `token`. Owner only. The new source must price it now (as in
-    /// `listComponent`).
+    /// @notice Changes the price source of `token`. Owner only; delayed (`IChangeDelay`) once a rebalancer is set. The
+    /// new source must price it now (as in `listComponent`), and its `maxDeviationBps` must not exceed the levy.
     function setPriceSource(address token, IPriceSource source) external;
 
     /// @notice Sets target weights (one per component in `components()` order) and the cash weight; they must sum to
@@ -357,6 +378,11 @@ interface IBallastVault is IERC4626 {
 
     /// @notice Sets the fee rates, each capped. Accrues the management fee at the old rate first. Owner only.
     function setFees(uint64 managementFeeWad, uint16 entryFeeBps, uint16 exitFeeBps) external;
+
+    /// @notice Sets the anti-dilution levy (see the contract-level note), capped by `MAX_LEVY_BPS`. Owner only.
+    /// @dev Reverts with `LevyBelowDeviation` below the `maxDeviationBps` of any source the vault has registered
+    /// (sources replaced since count too: the check is conservative).
+    function setLevy(uint16 levyBps) external;
 
     /// @notice Sets the fee recipient. Accrues the management fee to the old recipient first. Owner only.
     function setFeeRecipient(address recipient) external;
@@ -367,10 +393,11 @@ interface IBallastVault is IERC4626 {
     /// @notice Sets the share lock period, capped. Owner only.
     function setShareLockPeriod(uint256 period) external;
 
-    /// @notice Sets the guardian. Owner only.
+    /// @notice Sets the guardian. Owner only; delayed (`IChangeDelay`) once a rebalancer is set.
     function setGuardian(address guardian) external;
 
-    /// @notice Sets the rebalancer contract. Owner only.
+    /// @notice Sets the rebalancer contract. Owner only. The first call turns the change delay on for good; every
+    /// later one is delayed (`IChangeDelay`).
     function setRebalancer(address rebalancer) external;
 
     /// @notice Pauses or unpauses deposits and mints. Guardian or owner.

@@ -4,6 +4,13 @@ pragma solidity 0.8.30;
 import {IBallastVault} from "../../src/interfaces/IBallastVault.sol";
 import {IBallastRebalancer} from "../../src/interfaces/IBallastRebalancer.sol";
 import {IRedemptionQueue} from "../../src/interfaces/IRedemptionQueue.sol";
+import {IChangeDelay} from "../../src/interfaces/IChangeDelay.sol";
+import {IPriceSource} from "../../src/interfaces/IPriceSource.sol";
+import {IAggregatorV3} from "../../src/interfaces/IAggregatorV3.sol";
+import {BallastRebalancer} from "../../src/BallastRebalancer.sol";
+import {ChainlinkPriceSource} from "../../src/oracles/ChainlinkPriceSource.sol";
+import {MockAggregator} from "../../src/oracles/MockAggregator.sol";
+import {MockERC20} from "../utils/MockERC20.sol";
 import {RebalanceFixture} from "../utils/RebalanceFixture.sol";
 
 /// @notice The findings of the adversarial review of `contracts/src` (issue 9), one test (or more) each, named after
@@ -20,13 +27,14 @@ contract AdversarialReviewTest is RebalanceFixture {
 
     function setUp() public {
         _deployVault(5, 6);
-        _deployRebalancer();
+        _buildRebalancer();
         IBallastRebalancer.Config memory c = _defaultConfig();
         c.maxSlippageBps = 300;
         vm.startPrank(owner);
         rebalancer.setConfig(c);
         vault.setShareLockPeriod(LOCK);
         vm.stopPrank();
+        _wireRebalancer();
         _deposit(alice, 100_000e6);
         _investAtTargets();
         rateAdapter.setSlippageBps(250);
@@ -206,8 +214,7 @@ contract AdversarialReviewTest is RebalanceFixture {
     function test_finding3_exitsAfterTradingDoNotBlockTheQueuesSells() public {
         IBallastRebalancer.Config memory c = rebalancer.config();
         c.maxTurnoverBps = 1000; // 10%
-        vm.prank(owner);
-        rebalancer.setConfig(c);
+        _ownerNow(address(rebalancer), abi.encodeCall(rebalancer.setConfig, (c)));
         rateAdapter.setSlippageBps(0);
         _deposit(mallory, 900_000e6);
         uint256 bobShares = _deposit(bob, 20_000e6);
@@ -344,6 +351,28 @@ contract AdversarialReviewTest is RebalanceFixture {
         assertEq(queue.batch(1).assets, dueAtOpenFee);
     }
 
+    /// @notice The levy counts with the exit fee: raised after the batch was committed, it does not apply to it.
+    function test_finding7_levyRaisedAfterOpenDoesNotApplyToTheBatch() public {
+        uint256 bobShares = _deposit(bob, 5000e6);
+        _wait(LOCK + 1);
+        _request(bob, bobShares);
+        uint256 dueAtOpen = vault.previewRedeem(bobShares);
+        vm.prank(keeper);
+        rebalancer.openCashSweep(1);
+
+        vm.prank(owner);
+        vault.setLevy(50);
+        vm.prank(keeper);
+        vm.expectRevert(abi.encodeWithSelector(IBallastRebalancer.ExitFeeRaised.selector, uint16(0), uint16(50)));
+        rebalancer.closeEpoch(1);
+
+        vm.prank(owner);
+        vault.setLevy(0);
+        vm.prank(keeper);
+        rebalancer.closeEpoch(1);
+        assertEq(queue.batch(1).assets, dueAtOpen);
+    }
+
     /// @notice A fee lowered after the opening applies (the batch pays less, never more).
     function test_finding7_exitFeeLoweredAfterOpenApplies() public {
         vm.prank(owner);
@@ -360,6 +389,300 @@ contract AdversarialReviewTest is RebalanceFixture {
         vm.prank(keeper);
         rebalancer.closeEpoch(1);
         assertEq(queue.batch(1).assets, dueAtZeroFee);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+        FINDING 6: LAGGING-ORACLE ENTRY THEN IN-KIND EXIT
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The control: with no levy, entering at feeds 1.9% under the market and leaving in kind once they catch
+    /// up (after the lock) takes value from the honest holder, as the review measured. This is today's behaviour
+    /// for a source that admits no lag (bound 0, as the fixture's); it is what the levy rule prevents for every
+    /// source that admits some.
+    function test_finding6_withoutLevyALaggingRoundTripTakesFromHolders() public {
+        (uint256 honestLoss, uint256 attackerGain) = _laggingRoundTrip(190, 400_000e6);
+        assertGt(honestLoss, 0, "the round trip took nothing: the control is broken");
+        assertGt(attackerGain, 0);
+    }
+
+    /// @notice With the levy at the source's deviation bound, the same round trip takes nothing from the honest
+    /// holder (and costs the attacker), for any lag within the bound and any size. Before the fix there was no levy:
+    /// the round trip took 0.9% of incumbents' NAV (the control above).
+    function test_fuzz_finding6_levyCoversEveryLagWithinTheBound(uint256 lagBps, uint256 assets) public {
+        uint16 bound = 190;
+        _adoptSourceWithBound(bound);
+        lagBps = _bound(lagBps, 0, bound);
+        assets = _bound(assets, 1000e6, 10_000_000e6);
+        (uint256 honestLoss, uint256 attackerGain) = _laggingRoundTrip(lagBps, assets);
+        assertEq(honestLoss, 0, "the honest holder lost value");
+        assertEq(attackerGain, 0, "the attacker gained");
+    }
+
+    /// @notice The rule is enforced on chain: a source admitting more lag than the levy cannot be registered (listing
+    /// or `setPriceSource`), and the levy cannot be set below the bound of a registered source.
+    function test_finding6_levyAtLeastEveryRegisteredSourcesBound() public {
+        ChainlinkPriceSource lagging = _sourceWithBound(190);
+        address token = vault.components()[0].token;
+        // Levy 0 < 190: refused at registration.
+        vault.harnessSetChangeDelayOff(true); // the delay is tested below (finding 8)
+        vm.prank(owner);
+        vm.expectRevert(abi.encodeWithSelector(IBallastVault.LevyBelowDeviation.selector, address(lagging), 190, 0));
+        vault.setPriceSource(token, IPriceSource(address(lagging)));
+        vault.harnessSetChangeDelayOff(false);
+
+        vm.prank(owner);
+        vault.setLevy(190);
+        _ownerNow(address(vault), abi.encodeCall(vault.setPriceSource, (token, IPriceSource(address(lagging)))));
+        assertEq(vault.feeConfig().levyBps, 190);
+
+        // Once registered, the levy cannot go under its bound, and its cap holds.
+        vm.startPrank(owner);
+        vm.expectRevert(abi.encodeWithSelector(IBallastVault.LevyBelowDeviation.selector, address(lagging), 190, 189));
+        vault.setLevy(189);
+        vm.expectRevert(abi.encodeWithSelector(IBallastVault.FeeAboveCap.selector, 301, 300));
+        vault.setLevy(301);
+        vm.expectEmit(address(vault));
+        emit IBallastVault.LevySet(300);
+        vault.setLevy(300);
+        vm.stopPrank();
+    }
+
+    /// @notice The levy is kept by the vault, not paid to the fee recipient: a deposit and a cash exit at a levy of
+    /// 100 bps (no fees) mint the recipient nothing and leave the levy in the share price.
+    function test_finding6_levyStaysWithTheHolders() public {
+        vm.prank(owner);
+        vault.setLevy(100);
+        address recipient = vault.feeConfig().recipient;
+        uint256 recipientBefore = vault.balanceOf(recipient);
+        uint256 ppsBefore = vault.convertToAssets(1e18);
+        uint256 shares = _deposit(bob, 10_000e6);
+        assertApproxEqRel(shares * ppsBefore / 1e18, 9900e6, 1e12, "bob's shares: the deposit less 1% at the old price");
+        _wait(LOCK + 1);
+        uint256 gross = vault.convertToAssets(shares);
+        vm.prank(bob);
+        uint256 paid = vault.redeem(shares, bob, bob);
+        assertApproxEqRel(paid, gross * 99 / 100, 1e12, "the exit paid 1% of the shares' value");
+        assertEq(vault.balanceOf(recipient), recipientBefore, "the levy went to the fee recipient");
+        assertGt(vault.convertToAssets(1e18), ppsBefore, "the levy did not stay with the holders");
+    }
+
+    /// @dev Deploys a source whose feeds may lag `bound` bps, with the same feeds as the fixture's, and makes it the
+    /// price source of every component (the levy first).
+    function _adoptSourceWithBound(uint16 bound) internal {
+        ChainlinkPriceSource lagging = _sourceWithBound(bound);
+        vm.prank(owner);
+        vault.setLevy(bound);
+        for (uint256 i; i < tokens.length; ++i) {
+            _ownerNow(
+                address(vault),
+                abi.encodeCall(vault.setPriceSource, (address(tokens[i]), IPriceSource(address(lagging))))
+            );
+        }
+    }
+
+    function _sourceWithBound(uint16 bound) internal returns (ChainlinkPriceSource src) {
+        src = new ChainlinkPriceSource(owner, address(usdc), IAggregatorV3(address(0)), 0, bound);
+        vm.startPrank(owner);
+        for (uint256 i; i < tokens.length; ++i) {
+            src.setFeed(address(tokens[i]), IAggregatorV3(address(feeds[i])), 1 days);
+        }
+        vm.stopPrank();
+    }
+
+    /// @dev The market is `lagBps` above every feed. Mallory deposits `assets` at the lagging feeds, waits out the
+    /// lock, the feeds catch up, she leaves in kind. Returns what alice lost and what mallory gained, both at market
+    /// prices, against the same path without mallory.
+    function _laggingRoundTrip(uint256 lagBps, uint256 assets)
+        internal
+        returns (uint256 honestLoss, uint256 attackerGain)
+    {
+        uint256 aliceShares = vault.balanceOf(alice);
+        uint256 snap = vm.snapshotState();
+        _wait(LOCK + 1);
+        _catchUp(lagBps);
+        uint256 aliceAlone = vault.convertToAssets(aliceShares);
+        vm.revertToState(snap);
+
+        uint256 shares = _deposit(mallory, assets);
+        _wait(LOCK + 1);
+        _catchUp(lagBps);
+        vm.prank(mallory);
+        (uint256[] memory amounts, uint256 cashOut) = vault.redeemInKind(shares, mallory, mallory);
+        uint256 out = cashOut;
+        for (uint256 i; i < amounts.length; ++i) {
+            out += amounts[i] * oracle.price(address(tokens[i])) / 1e36;
+        }
+        uint256 aliceAfter = vault.convertToAssets(aliceShares);
+        honestLoss = aliceAlone > aliceAfter ? aliceAlone - aliceAfter : 0;
+        attackerGain = out > assets ? out - assets : 0;
+    }
+
+    /// @dev The feeds catch up with a market `lagBps` above them.
+    function _catchUp(uint256 lagBps) internal {
+        for (uint256 i; i < tokens.length; ++i) {
+            _movePrice(i, 10_000 + lagBps);
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+        FINDING 8: THE OWNER COULD DRAIN THROUGH AN IMMEDIATE SETREBALANCER
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The drain: the owner swaps in a rebalancer of its own (whose keeper trades through any adapter at any
+    /// minOut). Before the fix `setRebalancer` was immediate. Now it runs only as scheduled, two days after the
+    /// schedule is public (calldata in the event), so alice leaves in kind first; the guardian may also cancel it.
+    function test_finding8_setRebalancerRunsOnlyAsScheduled() public {
+        address evil = makeAddr("evilRebalancer");
+        bytes memory data = abi.encodeCall(vault.setRebalancer, (evil));
+        bytes32 id = keccak256(data);
+
+        vm.startPrank(owner);
+        vm.expectRevert(abi.encodeWithSelector(IChangeDelay.ChangeNotScheduled.selector, id));
+        vault.setRebalancer(evil);
+
+        uint256 readyAt = block.timestamp + 2 days;
+        vm.expectEmit(address(vault));
+        emit IChangeDelay.ChangeScheduled(id, data, readyAt);
+        assertEq(vault.scheduleChange(data), id);
+        vm.expectRevert(abi.encodeWithSelector(IChangeDelay.ChangeNotReady.selector, id, readyAt));
+        vault.setRebalancer(evil);
+        // The schedule authorises exactly these arguments.
+        address other = makeAddr("otherRebalancer");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IChangeDelay.ChangeNotScheduled.selector, keccak256(abi.encodeCall(vault.setRebalancer, (other)))
+            )
+        );
+        vault.setRebalancer(other);
+        vm.stopPrank();
+
+        // Alice sees it and leaves in kind, needing no oracle and no keeper.
+        uint256 aliceShares = vault.balanceOf(alice);
+        vm.prank(alice);
+        vault.redeemInKind(aliceShares, alice, alice);
+        assertEq(vault.balanceOf(alice), 0);
+
+        vm.warp(readyAt);
+        vm.expectEmit(address(vault));
+        emit IChangeDelay.ChangeExecuted(id);
+        vm.prank(owner);
+        vault.setRebalancer(evil);
+        assertEq(vault.rebalancer(), evil);
+        // Consumed: it cannot run twice.
+        vm.prank(owner);
+        vm.expectRevert(abi.encodeWithSelector(IChangeDelay.ChangeNotScheduled.selector, id));
+        vault.setRebalancer(evil);
+    }
+
+    /// @notice The guardian cancels a scheduled change; a stranger cannot cancel or schedule; a change not run within
+    /// the grace period expires.
+    function test_finding8_guardianCancelsAndSchedulesExpire() public {
+        address evil = makeAddr("evilRebalancer");
+        bytes memory data = abi.encodeCall(vault.setRebalancer, (evil));
+        bytes32 id = keccak256(data);
+        vm.prank(owner);
+        vault.scheduleChange(data);
+
+        vm.prank(mallory);
+        vm.expectRevert(abi.encodeWithSelector(IBallastVault.Unauthorized.selector, mallory));
+        vault.cancelChange(id);
+        vm.prank(mallory);
+        vm.expectRevert();
+        vault.scheduleChange(data);
+
+        vm.expectEmit(address(vault));
+        emit IChangeDelay.ChangeCancelled(id, guardian);
+        vm.prank(guardian);
+        vault.cancelChange(id);
+        assertEq(vault.changeReadyAt(id), 0);
+        vm.warp(block.timestamp + 2 days);
+        vm.prank(owner);
+        vm.expectRevert(abi.encodeWithSelector(IChangeDelay.ChangeNotScheduled.selector, id));
+        vault.setRebalancer(evil);
+
+        vm.prank(owner);
+        vault.scheduleChange(data);
+        uint256 expiredAt = block.timestamp + 2 days + 7 days;
+        vm.warp(expiredAt + 1);
+        vm.prank(owner);
+        vm.expectRevert(abi.encodeWithSelector(IChangeDelay.ChangeExpired.selector, id, expiredAt));
+        vault.setRebalancer(evil);
+        assertEq(vault.rebalancer(), address(rebalancer));
+    }
+
+    /// @notice Every setter that decides who trades for the vault, through what and at which prices is delayed once
+    /// the vault is wired: on the vault `setPriceSource`, `listComponent`, `setGuardian`; on the rebalancer
+    /// `setConfig`, `setKeeper`, allowing an adapter and `setRedemptionQueue`. Revoking a keeper or an adapter stays
+    /// immediate.
+    function test_finding8_everyFundMovingSetterIsDelayed() public {
+        address token = vault.components()[0].token;
+        MockERC20 fresh = new MockERC20("Fresh", "FRESH", 18);
+        bytes[] memory vaultCalls = new bytes[](3);
+        vaultCalls[0] = abi.encodeCall(vault.setPriceSource, (token, IPriceSource(address(oracle))));
+        vaultCalls[1] = abi.encodeCall(vault.listComponent, (address(fresh), IPriceSource(address(oracle)), 1e18));
+        vaultCalls[2] = abi.encodeCall(vault.setGuardian, (mallory));
+        bytes[] memory rebalancerCalls = new bytes[](4);
+        rebalancerCalls[0] = abi.encodeCall(rebalancer.setConfig, (_defaultConfig()));
+        rebalancerCalls[1] = abi.encodeCall(rebalancer.setKeeper, (mallory));
+        rebalancerCalls[2] = abi.encodeCall(rebalancer.setAdapter, (mallory, true));
+        rebalancerCalls[3] = abi.encodeCall(rebalancer.setRedemptionQueue, (queue));
+        vm.startPrank(owner);
+        for (uint256 i; i < vaultCalls.length; ++i) {
+            _assertDelayed(address(vault), vaultCalls[i]);
+        }
+        for (uint256 i; i < rebalancerCalls.length; ++i) {
+            _assertDelayed(address(rebalancer), rebalancerCalls[i]);
+        }
+        rebalancer.setAdapter(address(rateAdapter), false);
+        assertFalse(rebalancer.isAdapter(address(rateAdapter)));
+        rebalancer.setKeeper(address(0));
+        assertEq(rebalancer.keeper(), address(0));
+        vm.stopPrank();
+    }
+
+    /// @notice Scheduled, a delayed rebalancer change runs after the delay, and the rebalancer's cancel belongs to the
+    /// vault's guardian.
+    function test_finding8_rebalancerChangesRunAfterTheDelay() public {
+        bytes memory data = abi.encodeCall(rebalancer.setKeeper, (mallory));
+        vm.prank(owner);
+        bytes32 id = rebalancer.scheduleChange(data);
+        vm.warp(block.timestamp + 2 days);
+        vm.prank(owner);
+        rebalancer.setKeeper(mallory);
+        assertEq(rebalancer.keeper(), mallory);
+
+        vm.prank(owner);
+        id = rebalancer.scheduleChange(abi.encodeCall(rebalancer.setKeeper, (keeper)));
+        vm.prank(guardian);
+        rebalancer.cancelChange(id);
+        assertEq(rebalancer.changeReadyAt(id), 0);
+    }
+
+    /// @notice Before the first `setRebalancer` (the deploy tool's last wiring step) nothing is delayed, and a fresh
+    /// rebalancer of a wired vault is delayed from the start (it cannot be reconfigured just before adoption).
+    function test_finding8_delayStartsAtWiringAndCoversReplacements() public {
+        assertTrue(vault.changeDelayActive());
+        BallastRebalancer next = new BallastRebalancer(IBallastVault(address(vault)), owner, keeper, _defaultConfig());
+        assertTrue(next.changeDelayActive());
+        vm.prank(owner);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IChangeDelay.ChangeNotScheduled.selector, keccak256(abi.encodeCall(next.setKeeper, (mallory)))
+            )
+        );
+        next.setKeeper(mallory);
+
+        _deployVault(0, 6);
+        assertFalse(vault.changeDelayActive(), "an unwired vault");
+        vm.prank(owner);
+        vault.setGuardian(mallory);
+        assertEq(vault.guardian(), mallory);
+    }
+
+    function _assertDelayed(address target, bytes memory data) internal {
+        (bool ok, bytes memory ret) = target.call(data);
+        assertFalse(ok, "ran without a schedule");
+        assertEq(ret, abi.encodeWithSelector(IChangeDelay.ChangeNotScheduled.selector, keccak256(data)));
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -235,6 +235,13 @@ contract AccompliceHandler is HostileKeeperHandler {
         vault.setFees(f.managementFeeWad, uint16(entryBps % 101), uint16(exitBps % 101));
     }
 
+    /// @notice The owner sets the anti-dilution levy (0 to 1%; the world's sources admit no lag), mid-epoch or not.
+    function ownerSetLevy(uint256 levyBps) external {
+        _count("setLevy");
+        vm.prank(owner);
+        vault.setLevy(uint16(levyBps % 101));
+    }
+
     /*//////////////////////////////////////////////////////////////
                        HONEST HOLDERS AND THIRD PARTIES
     //////////////////////////////////////////////////////////////*/
@@ -297,11 +304,14 @@ contract AccompliceHandler is HostileKeeperHandler {
             (closed, err) = _closeAsOutsider(e.id);
             if (closed) return (true, "");
             if (_sel(err) == IBallastRebalancer.ExitFeeRaised.selector) {
-                // The owner raised the exit fee over a committed batch: closing waits until it restores the fee of the
-                // opening (the batch never pays more). Governance recovers; nothing else is stuck.
+                // The owner raised the exit fee or the levy over a committed batch: closing waits until their sum is
+                // back to the opening's (the batch never pays more). Governance recovers; nothing else is stuck.
                 IBallastVault.FeeConfig memory f = vault.feeConfig();
-                vm.prank(owner);
-                vault.setFees(f.managementFeeWad, f.entryFeeBps, e.exitFeeBps);
+                uint16 levy = f.levyBps < e.exitFeeBps ? f.levyBps : e.exitFeeBps;
+                vm.startPrank(owner);
+                vault.setLevy(levy);
+                vault.setFees(f.managementFeeWad, f.entryFeeBps, e.exitFeeBps - levy);
+                vm.stopPrank();
                 continue;
             }
             if (_sel(err) != IBallastRebalancer.InsufficientCashForRedemptions.selector) {

@@ -31,7 +31,7 @@ abstract contract AccompliceSetup is HostileKeeperSetup {
         acc = new AccompliceHandler(_deployHostileWorld(), _queue(), owner);
         handler = acc;
 
-        bytes4[] memory selectors = new bytes4[](32);
+        bytes4[] memory selectors = new bytes4[](33);
         // The hostile keeper, the manipulator, the world.
         selectors[0] = HostileKeeperHandler.keeperTrades.selector;
         selectors[1] = HostileKeeperHandler.keeperTrades.selector;
@@ -69,6 +69,7 @@ abstract contract AccompliceSetup is HostileKeeperSetup {
         selectors[29] = AccompliceHandler.dustDeposit.selector;
         selectors[30] = AccompliceHandler.dustDeposit.selector;
         selectors[31] = AccompliceHandler.accompliceAroundOpen.selector;
+        selectors[32] = AccompliceHandler.ownerSetLevy.selector;
         targetContract(address(acc));
         targetSelector(StdInvariant.FuzzSelector({addr: address(acc), selectors: selectors}));
     }
@@ -156,7 +157,7 @@ contract AccompliceInvariantsTest is AccompliceSetup {
 
     /// @dev What the campaign did (run with -vv to see it).
     function afterInvariant() public view {
-        string[19] memory actions = [
+        string[20] memory actions = [
             "keeperTrades",
             "sandwich",
             "keeperDrain",
@@ -174,6 +175,7 @@ contract AccompliceInvariantsTest is AccompliceSetup {
             "queueClaim",
             "queueCancel",
             "setFees",
+            "setLevy",
             "giftDeposit",
             "dustDeposit"
         ];

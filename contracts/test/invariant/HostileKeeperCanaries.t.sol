@@ -11,8 +11,8 @@ import {HostileKeeperHandler} from "./HostileKeeperHandler.sol";
 /// invariant to fail.
 contract HostileKeeperCanariesTest is HostileKeeperSetup {
     /// @dev Slots of `BallastRebalancer` (`forge inspect BallastRebalancer storageLayout`).
-    uint256 internal constant EPOCH_SLOT = 7;
-    uint256 internal constant REGIME_SLOT = 11;
+    uint256 internal constant EPOCH_SLOT = 8;
+    uint256 internal constant REGIME_SLOT = 12;
 
     /// @notice (2) Value leaving the vault other than through a bounded trade or an exit is caught.
     function test_canary_theftBreaksTheLedger() public {
@@ -56,8 +56,7 @@ contract HostileKeeperCanariesTest is HostileKeeperSetup {
         loose.maxCallLossBps = 100;
         loose.maxEpochLossBps = 300;
         loose.maxTurnoverBps = 30_000;
-        vm.prank(owner);
-        rebalancer.setConfig(loose);
+        _ownerNow(address(rebalancer), abi.encodeCall(rebalancer.setConfig, (loose)));
         handler.keeperOpenEpoch(0, 0, true, false);
         uint64 id = rebalancer.currentEpoch().id;
         uint256 cap = uint256(rebalancer.currentEpoch().navAtOpen) * strict.maxEpochLossBps / 10_000;
@@ -66,8 +65,7 @@ contract HostileKeeperCanariesTest is HostileKeeperSetup {
             handler.sandwich(seed, 149, 0);
         }
         assertGt(handler.epochGhost(id).loss, cap, "loss above the strict cap");
-        vm.prank(owner);
-        rebalancer.setConfig(strict);
+        _ownerNow(address(rebalancer), abi.encodeCall(rebalancer.setConfig, (strict)));
         vm.expectRevert();
         this.checkLossAndTurnoverCaps();
     }

@@ -87,10 +87,9 @@ abstract contract HostileKeeperSetup is UniswapRebalanceFixture {
         c.maxEpochLossBps = 15;
         c.maxTurnoverBps = 3000;
         c.bandWad = 0.005e18;
-        vm.startPrank(owner);
-        rebalancer.setConfig(c);
+        _ownerNow(address(rebalancer), abi.encodeCall(rebalancer.setConfig, (c)));
+        vm.prank(owner);
         vault.setShareLockPeriod(1 hours);
-        vm.stopPrank();
 
         address[] memory ds = new address[](3);
         ds[0] = makeAddr("alice");

@@ -196,8 +196,7 @@ abstract contract LensFixture is RebalanceFixture {
 
     /// @dev Installs `src` (honest until armed) on component `i`, then arms it.
     function _install(ArmablePriceSource src, uint256 i) internal {
-        vm.prank(owner);
-        vault.setPriceSource(address(tokens[i]), src);
+        _ownerNow(address(vault), abi.encodeCall(vault.setPriceSource, (address(tokens[i]), src)));
         src.arm();
     }
 }
@@ -298,8 +297,7 @@ contract BallastLensTest is LensFixture {
     function test_noQueue_leavesItsPartEmpty() public {
         _deployVault(2, 6);
         _deployRebalancer();
-        vm.prank(owner);
-        rebalancer.setRedemptionQueue(IRedemptionQueue(address(0)));
+        _ownerNow(address(rebalancer), abi.encodeCall(rebalancer.setRedemptionQueue, (IRedemptionQueue(address(0)))));
         IBallastLens.IndexState memory s = lens.indexState(vault);
         _assertMirrors(s);
         assertEq(s.rebalancer.rebalancer, address(rebalancer));
@@ -849,11 +847,13 @@ contract BallastLensGasTest is LensFixture {
     function test_gas_index_N100_allSourcesGuzzling() public {
         _busyIndex(100);
         GasGuzzlingPriceSource src = new GasGuzzlingPriceSource(oracle);
+        vault.harnessSetChangeDelayOff(true); // the delay is tested in AdversarialReview (finding 8)
         vm.startPrank(owner);
         for (uint256 i; i < 100; ++i) {
             vault.setPriceSource(address(tokens[i]), src);
         }
         vm.stopPrank();
+        vault.harnessSetChangeDelayOff(false);
         src.arm();
         IBallastLens.IndexState memory s = lens.indexState{gas: ETH_CALL_GAS_CAP}(vault);
         uint256 used = vm.snapshotGasLastCall("BallastLens", "index_N100_allSourcesGuzzling");

@@ -187,8 +187,7 @@ contract BoundsTest is RebalanceFixture {
     function test_callLossBound() public {
         IBallastRebalancer.Config memory c = rebalancer.config();
         c.maxCallLossBps = 5;
-        vm.prank(owner);
-        rebalancer.setConfig(c);
+        _ownerNow(address(rebalancer), abi.encodeCall(rebalancer.setConfig, (c)));
         rateAdapter.setSlippageBps(90);
         // 10% of NAV at 0.9% slippage loses 9 bps of NAV > 5.
         _failWith(
@@ -199,8 +198,7 @@ contract BoundsTest is RebalanceFixture {
     function test_epochLossBound_acrossCalls() public {
         IBallastRebalancer.Config memory c = rebalancer.config();
         c.maxEpochLossBps = 6;
-        vm.prank(owner);
-        rebalancer.setConfig(c);
+        _ownerNow(address(rebalancer), abi.encodeCall(rebalancer.setConfig, (c)));
         rateAdapter.setSlippageBps(90);
         _exec(_t(address(tokens[1]), address(usdc), _amountOf(1, nav / 20))); // ~4.5 bps
         _failWith(
@@ -211,8 +209,7 @@ contract BoundsTest is RebalanceFixture {
     function test_turnoverBound() public {
         IBallastRebalancer.Config memory c = rebalancer.config();
         c.maxTurnoverBps = 500;
-        vm.prank(owner);
-        rebalancer.setConfig(c);
+        _ownerNow(address(rebalancer), abi.encodeCall(rebalancer.setConfig, (c)));
         _exec(_t(address(tokens[1]), address(usdc), _amountOf(1, nav * 4 / 100)));
         _failWith(
             _t(address(tokens[1]), address(usdc), _amountOf(1, nav * 2 / 100)),
@@ -237,6 +234,7 @@ contract BoundsTest is RebalanceFixture {
     function test_configOutOfRange() public {
         IBallastRebalancer.Config memory c = rebalancer.config();
         c.maxSlippageBps = 301;
+        vault.harnessSetChangeDelayOff(true); // the delay is tested in AdversarialReview (finding 8)
         vm.prank(owner);
         vm.expectRevert(
             abi.encodeWithSelector(IBallastRebalancer.ConfigOutOfRange.selector, "maxSlippageBps", 301, 1, 300)

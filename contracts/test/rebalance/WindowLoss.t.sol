@@ -22,8 +22,7 @@ contract WindowLossTest is RebalanceFixture {
         IBallastRebalancer.Config memory c = rebalancer.config();
         c.maxCallLossBps = 10;
         c.maxEpochLossBps = 10;
-        vm.prank(owner);
-        rebalancer.setConfig(c);
+        _ownerNow(address(rebalancer), abi.encodeCall(rebalancer.setConfig, (c)));
         rateAdapter.setSlippageBps(90);
     }
 

@@ -33,15 +33,43 @@ abstract contract RebalanceFixture is VaultFixture {
         });
     }
 
+    /// @dev Deploys and sets up the rebalancer, its queue and the oracle-rate adapter, then wires the vault to it
+    /// (which turns the change delay on).
     function _deployRebalancer() internal {
+        _buildRebalancer();
+        _wireRebalancer();
+    }
+
+    /// @dev The rebalancer's set-up, before the vault is wired (no change delay yet), as the deploy tool does it.
+    function _buildRebalancer() internal {
         rebalancer = new BallastRebalancer(IBallastVault(address(vault)), owner, keeper, _defaultConfig());
         queue = new RedemptionQueue(IBallastVault(address(vault)), rebalancer);
         rateAdapter = new OracleRateAdapter(IPriceSource(address(oracle)));
         vm.startPrank(owner);
-        vault.setRebalancer(address(rebalancer));
         rebalancer.setRedemptionQueue(queue);
         rebalancer.setAdapter(address(rateAdapter), true);
         vm.stopPrank();
+    }
+
+    /// @dev The last deployment step: the vault adopts the rebalancer; from now on owner changes are delayed.
+    function _wireRebalancer() internal {
+        vm.prank(owner);
+        vault.setRebalancer(address(rebalancer));
+    }
+
+    /// @dev Runs an owner change that the change delay covers at once, for tests that are about something else (the
+    /// delay itself is tested through the real schedule, see ChangeDelay.t.sol): the harness switches the delay off
+    /// for this one call only.
+    function _ownerNow(address target, bytes memory data) internal {
+        vault.harnessSetChangeDelayOff(true);
+        vm.prank(owner);
+        (bool ok, bytes memory ret) = target.call(data);
+        vault.harnessSetChangeDelayOff(false);
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(ret, 0x20), mload(ret))
+            }
+        }
     }
 
     /// @dev A trade through the oracle-rate adapter.

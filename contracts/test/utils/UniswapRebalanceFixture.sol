@@ -21,11 +21,12 @@ abstract contract UniswapRebalanceFixture is RebalanceFixture, UniswapV3World {
     /// @dev Deploys vault (`n` components), rebalancer, Uniswap V3, pools with `poolValue` of liquidity each.
     function _deployWorld(uint256 n, uint256 poolValue) internal {
         _deployVault(n, 6);
-        _deployRebalancer();
+        _buildRebalancer();
         _deployUniswapV3();
         v3Adapter = new UniswapV3Adapter(ISwapRouter(address(v3Router)));
         vm.prank(owner);
         rebalancer.setAdapter(address(v3Adapter), true);
+        _wireRebalancer();
         for (uint256 i; i < n; ++i) {
             _v3CreatePool(address(tokens[i]), address(usdc), oracle.price(address(tokens[i])), poolValue);
         }

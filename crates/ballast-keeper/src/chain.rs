@@ -146,6 +146,8 @@ pub struct Fees {
     pub entry_fee_bps: u16,
     /// Exit fee, bps of shares.
     pub exit_fee_bps: u16,
+    /// Anti-dilution levy on cash entries and exits, bps (kept by the vault).
+    pub levy_bps: u16,
     /// Management fee accrued up to this time.
     pub last_accrual: u64,
     /// Shares the management fee would mint now.
@@ -373,6 +375,7 @@ impl VaultSnapshot {
                 management_fee_wad: fc.managementFeeWad,
                 entry_fee_bps: fc.entryFeeBps,
                 exit_fee_bps: fc.exitFeeBps,
+                levy_bps: fc.levyBps,
                 last_accrual: fc.lastAccrual.to::<u64>(),
                 pending_management_fee_shares: pending,
             },

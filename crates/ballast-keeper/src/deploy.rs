@@ -29,6 +29,8 @@
 //! management_fee_wad = 5000000000000000     # per year, WAD (default 0)
 //! entry_fee_bps = 10                        # (default 0)
 //! exit_fee_bps = 10                         # (default 0)
+//! levy_bps = 0                              # anti-dilution levy on cash entries/exits, kept by the vault (default 0);
+//!                                           # at least the price source's max_deviation_bps, at most 300
 //! share_lock_secs = 600                     # (default 0)
 //! deposit_cap = "10000000"                  # asset units (default: none)
 //! min_deposit = "10"                        # asset units (default 0)
@@ -71,8 +73,9 @@
 //!
 //! Steps (each pre-flighted together in revm before anything is sent, then sent by the keeper's [`Sender`]):
 //! price source and its feeds; seed approval of the vault's predicted address; the vault; probe approvals and
-//! listings; target weights, fees, deposit limits, share lock; the rebalancer, `setRebalancer`, the queue,
-//! `setRedemptionQueue`; the adapter and `setAdapter`; ownership transfers. Each confirmed step is recorded in
+//! the levy; listings; target weights, fees, deposit limits, share lock; the rebalancer, the queue,
+//! `setRedemptionQueue`; the adapter and `setAdapter`; `setRebalancer` (last: it turns the change delay on);
+//! ownership transfers. Each confirmed step is recorded in
 //! `OUT/deployment.json` at once; a rerun with the same spec checks the recorded steps on chain (code at the
 //! recorded addresses, successful receipts) and does only what is left. A recorded contract without code, a step
 //! sent but not recorded, another spec or another deployer: the run stops and says so; it never deploys a second
@@ -231,6 +234,10 @@ pub struct VaultSpec {
     /// Exit fee, bps.
     #[serde(default)]
     pub exit_fee_bps: u16,
+    /// Anti-dilution levy, bps (kept by the vault; at least the price source's deviation bound). Left out of the
+    /// spec hash when 0, so specs written before it keep their hash.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub levy_bps: u16,
     /// Share lock, seconds.
     #[serde(default)]
     pub share_lock_secs: u64,
@@ -258,6 +265,9 @@ pub struct OracleSpec {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub max_deviation_bps: u16,
 }
+
+/// `BallastVault.MAX_LEVY_BPS`: the largest `[vault] levy_bps` the vault accepts.
+const MAX_LEVY_BPS: u16 = 300;
 
 /// `ChainlinkPriceSource.MAX_DEVIATION_BPS`: the largest `[oracle] max_deviation_bps` the source accepts.
 pub const MAX_DEVIATION_BPS: u16 = 500;
@@ -472,6 +482,25 @@ impl Spec {
                 format!(
                     "{} is above {MAX_DEVIATION_BPS}, the most ChainlinkPriceSource accepts",
                     self.oracle.max_deviation_bps
+                ),
+            ));
+        }
+        if self.vault.levy_bps > MAX_LEVY_BPS {
+            return Err(Error::config(
+                "vault.levy_bps",
+                format!(
+                    "{} is above {MAX_LEVY_BPS}, the most BallastVault accepts",
+                    self.vault.levy_bps
+                ),
+            ));
+        }
+        if self.vault.levy_bps < self.oracle.max_deviation_bps {
+            return Err(Error::config(
+                "vault.levy_bps",
+                format!(
+                    "{} is below oracle.max_deviation_bps ({}): the vault refuses a source whose prices may lag \
+                     further than its levy covers",
+                    self.vault.levy_bps, self.oracle.max_deviation_bps
                 ),
             ));
         }
@@ -1283,6 +1312,17 @@ fn plan(
         .abi_encode(),
     );
     let vault = plan.create("vault", vault_init);
+    // The levy first: a source is registered (at listing) only if the levy covers its deviation bound.
+    if v.levy_bps != 0 {
+        plan.call(
+            "vault.setLevy".into(),
+            vault,
+            BallastVault::setLevyCall {
+                levyBps: v.levy_bps,
+            }
+            .abi_encode(),
+        );
+    }
     // 3. Listings (the probe is approved first, then sent back by the vault), weights, fees, limits, lock.
     if spec.components.iter().any(|c| {
         record
@@ -1375,14 +1415,6 @@ fn plan(
         BallastRebalancer::constructorCall::new((vault, deployer, v.keeper, config)).abi_encode(),
     );
     let rebalancer = plan.create("rebalancer", rebalancer_init);
-    plan.call(
-        "vault.setRebalancer".into(),
-        vault,
-        BallastVault::setRebalancerCall {
-            rebalancer_: rebalancer,
-        }
-        .abi_encode(),
-    );
     let queue_init = init(
         &RedemptionQueue::BYTECODE,
         RedemptionQueue::constructorCall::new((vault, rebalancer)).abi_encode(),
@@ -1409,6 +1441,16 @@ fn plan(
             .abi_encode(),
         );
     }
+    // Last of the wiring: adopting the rebalancer turns on the vault's and the rebalancer's change delay (listings,
+    // price sources, guardian, config, keeper, adapters and queue are delayed from here on).
+    plan.call(
+        "vault.setRebalancer".into(),
+        vault,
+        BallastVault::setRebalancerCall {
+            rebalancer_: rebalancer,
+        }
+        .abi_encode(),
+    );
     // 5. Hand over (Ownable2Step: the new owner accepts).
     if v.owner != deployer {
         for (role, to) in [
@@ -1635,8 +1677,11 @@ mod tests {
         let base = spec(("50000000000000000", "950000000000000000"), "");
         let s = Spec::parse(&base).expect("valid");
         assert_eq!(s.oracle.max_deviation_bps, 0);
-        let s = Spec::parse(&format!("{base}[oracle]\nmax_deviation_bps = 500\n")).expect("valid");
-        assert_eq!(s.oracle.max_deviation_bps, 500);
+        // The vault's levy (at most 300) must cover the bound, so 300 is the most a deployable spec names.
+        let levied = base.replace("[vault]\n", "[vault]\nlevy_bps = 300\n");
+        let s =
+            Spec::parse(&format!("{levied}[oracle]\nmax_deviation_bps = 300\n")).expect("valid");
+        assert_eq!(s.oracle.max_deviation_bps, 300);
         assert_ne!(
             s.hash(),
             Spec::parse(&base).expect("valid").hash(),
@@ -1650,6 +1695,32 @@ mod tests {
             "{e}"
         );
         assert!(Spec::parse(&format!("{base}[oracle]\nmax_deviation_bps = 70000\n")).is_err());
+    }
+
+    #[test]
+    fn levy_is_capped_and_covers_the_deviation_bound() {
+        let base = spec(("50000000000000000", "950000000000000000"), "");
+        let with = |levy: u16, deviation: u16| {
+            Spec::parse(&format!(
+                "{}[oracle]\nmax_deviation_bps = {deviation}\n",
+                base.replace("[vault]\n", &format!("[vault]\nlevy_bps = {levy}\n"))
+            ))
+        };
+        assert_eq!(with(50, 50).expect("levy = bound").vault.levy_bps, 50);
+        assert_eq!(
+            with(300, 0).expect("levy above the bound").vault.levy_bps,
+            300
+        );
+        let e = with(49, 50).expect_err("levy below the bound").to_string();
+        assert!(
+            e.contains("vault.levy_bps") && e.contains("49") && e.contains("50"),
+            "{e}"
+        );
+        let e = with(301, 0).expect_err("levy above its cap").to_string();
+        assert!(
+            e.contains("vault.levy_bps") && e.contains("301") && e.contains("300"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -480,6 +480,7 @@ mod tests {
                 management_fee_wad: 0,
                 entry_fee_bps: 0,
                 exit_fee_bps: 0,
+                levy_bps: 0,
                 last_accrual: 0,
                 pending_management_fee_shares: alloy::primitives::U256::ZERO,
             },

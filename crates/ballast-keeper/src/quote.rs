@@ -33,6 +33,11 @@ pub struct DepositQuote {
     pub entry_fee_bps: u16,
     /// Entry fee in assets (base units, rounded up).
     pub entry_fee_assets: String,
+    /// Anti-dilution levy rate (bps of the assets on entry, of the shares on a cash exit), kept by the vault for its
+    /// holders.
+    pub levy_bps: u16,
+    /// The levy on this deposit, in assets (base units): what entry fee plus levy cut, rounded up, less the fee.
+    pub levy_assets: String,
     /// Management fee shares minted to the recipient before the deposit (dilution already priced in).
     pub pending_management_fee_shares: String,
     /// Annual management fee (WAD).
@@ -108,7 +113,10 @@ pub async fn quote_deposit(
         .call()
         .await
         .map_err(|e| call("maxDeposit", e))?;
-    let entry_fee = (assets * U256::from(fc.entryFeeBps)).div_ceil(U256::from(10_000u64));
+    let bps = U256::from(10_000u64);
+    let entry_fee = (assets * U256::from(fc.entryFeeBps)).div_ceil(bps);
+    let cut = (assets * U256::from(fc.entryFeeBps + fc.levyBps)).div_ceil(bps);
+    let levy = cut.saturating_sub(entry_fee);
 
     let input = IBallastVault::deposit_1Call {
         assets,
@@ -140,6 +148,8 @@ pub async fn quote_deposit(
         shares_display: fmt(shares, share_decimals),
         entry_fee_bps: fc.entryFeeBps,
         entry_fee_assets: entry_fee.to_string(),
+        levy_bps: fc.levyBps,
+        levy_assets: levy.to_string(),
         pending_management_fee_shares: pending.to_string(),
         management_fee_wad: fc.managementFeeWad,
         exit_fee_bps: fc.exitFeeBps,
@@ -171,6 +181,11 @@ impl fmt::Display for DepositQuote {
             f,
             "entry fee      {} bps = {} base units of the asset",
             self.entry_fee_bps, self.entry_fee_assets
+        )?;
+        writeln!(
+            f,
+            "levy           {} bps = {} base units, kept by the vault (also on cash exits)",
+            self.levy_bps, self.levy_assets
         )?;
         writeln!(
             f,

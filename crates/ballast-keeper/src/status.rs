@@ -83,6 +83,8 @@ pub struct FeeReport {
     pub entry_fee_bps: u16,
     /// Exit fee, bps.
     pub exit_fee_bps: u16,
+    /// Anti-dilution levy on cash entries and exits, bps (kept by the vault).
+    pub levy_bps: u16,
     /// Management fee shares that would be minted now.
     pub pending_management_fee_shares: String,
 }
@@ -193,6 +195,7 @@ impl StatusReport {
                 management_fee_wad: s.fees.management_fee_wad,
                 entry_fee_bps: s.fees.entry_fee_bps,
                 exit_fee_bps: s.fees.exit_fee_bps,
+                levy_bps: s.fees.levy_bps,
                 pending_management_fee_shares: s.fees.pending_management_fee_shares.to_string(),
             },
             deposits_paused: s.deposits_paused,
@@ -246,10 +249,11 @@ impl fmt::Display for StatusReport {
         let fe = &self.fees;
         let _ = writeln!(
             o,
-            "fees         management {}/yr, entry {} bps, exit {} bps, pending {} shares, to {}",
+            "fees         management {}/yr, entry {} bps, exit {} bps, levy {} bps, pending {} shares, to {}",
             pct(fe.management_fee_wad),
             fe.entry_fee_bps,
             fe.exit_fee_bps,
+            fe.levy_bps,
             fe.pending_management_fee_shares,
             fe.recipient
         );

@@ -260,6 +260,7 @@ mod tests {
                 management_fee_wad: 0,
                 entry_fee_bps: 0,
                 exit_fee_bps: 0,
+                levy_bps: 0,
                 last_accrual: 0,
                 pending_management_fee_shares: U256::ZERO,
             },

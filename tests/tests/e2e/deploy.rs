@@ -75,7 +75,7 @@ fn spec(
         "[chain]\nrpc_url = \"{}\"\nchain_id = 31337\n\n[signer]\nprivate_key = \"{DEPLOYER_KEY}\"\n\n\
          [vault]\nasset = \"{}\"\nname = \"Ballast Test Index\"\nsymbol = \"BTI\"\nowner = \"{owner}\"\n\
          guardian = \"{owner}\"\nkeeper = \"{deployer}\"\nfee_recipient = \"{owner}\"\nseed_assets = \"1000\"\n\
-         management_fee_wad = 5000000000000000\nentry_fee_bps = 10\nexit_fee_bps = 20\nshare_lock_secs = 600\n\
+         management_fee_wad = 5000000000000000\nentry_fee_bps = 10\nexit_fee_bps = 20\nlevy_bps = 50\nshare_lock_secs = 600\n\
          deposit_cap = \"1000000\"\nmin_deposit = \"10\"\ncash_weight_wad = {cash}\n\n\
          [uniswap]\nrouter = \"{}\"\nfactory = \"{}\"\nfee = 500\n\n",
         anvil.endpoint(),
@@ -187,9 +187,10 @@ async fn deploys_wires_hands_over_and_resumes_idle() {
             fees.recipient,
             fees.managementFeeWad,
             fees.entryFeeBps,
-            fees.exitFeeBps
+            fees.exitFeeBps,
+            fees.levyBps
         ),
-        (owner, 5_000_000_000_000_000, 10, 20)
+        (owner, 5_000_000_000_000_000, 10, 20, 50)
     );
     let limits = v.depositLimits().call().await.expect("limits");
     assert_eq!(limits.depositCap, U256::from(1_000_000_000_000u64));
