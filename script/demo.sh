@@ -45,4 +45,4 @@ echo "==> running the year"
 start=$SECONDS
 "$BIN" demo --rpc "$RPC" --world "$OUT/world.json" --out "$OUT" \
   ${DEMO_SEED:+--seed "$DEMO_SEED"} ${DEMO_WEEKS:+--weeks "$DEMO_WEEKS"}
-echo "==> demo finished in $((SECONDS - start)) s: $OUT/report.md, $OUT/report.json, chart $OUT/chart.svg"
+echo "==> demo finished in $((SECONDS - start)) s: $OUT/report.md, $OUT/report.json, chart $OUT/chart.svg, log $OUT/demo.log"

@@ -35,13 +35,17 @@ abstract contract ERC4626PropertiesBase is VaultFixture {
                                  HELPERS
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Fees within their caps, and some time passed so a management fee is pending (feeds re-posted).
+    /// @dev Fees and the levy within their caps, and some time passed so a management fee is pending (feeds
+    /// re-posted).
     function _fees(uint256 seed) internal {
         uint64 mgmt = uint64(bound(seed, 0, 0.05e18));
         uint16 entry = uint16(bound(seed >> 64, 0, 100));
         uint16 exit_ = uint16(bound(seed >> 128, 0, 100));
-        vm.prank(owner);
+        uint16 levy = uint16(bound(uint256(keccak256(abi.encode(seed, "levy"))), 0, 300));
+        vm.startPrank(owner);
         vault.setFees(mgmt, entry, exit_);
+        vault.setLevy(levy);
+        vm.stopPrank();
         vm.warp(block.timestamp + bound(seed >> 192, 0, 30 days));
         _refreshFeeds();
     }

@@ -447,14 +447,17 @@ contract VaultHandler is Test {
         ghostCash += proceeds;
     }
 
-    /// @dev The owner changes the fees, within their caps.
+    /// @dev The owner changes the fees and the levy, within their caps.
     function setFees(uint256 managementFeeWad, uint256 entryFeeBps, uint256 exitFeeBps) external {
         _count("setFees");
         managementFeeWad = bound(managementFeeWad, 0, vault.MAX_MANAGEMENT_FEE_WAD());
         entryFeeBps = bound(entryFeeBps, 0, vault.MAX_ENTRY_FEE_BPS());
         exitFeeBps = bound(exitFeeBps, 0, vault.MAX_EXIT_FEE_BPS());
-        vm.prank(owner);
+        uint256 levyBps = uint256(keccak256(abi.encode(managementFeeWad, entryFeeBps, exitFeeBps))) % 301;
+        vm.startPrank(owner);
         vault.setFees(uint64(managementFeeWad), uint16(entryFeeBps), uint16(exitFeeBps));
+        vault.setLevy(uint16(levyBps));
+        vm.stopPrank();
     }
 
     function setShareLockPeriod(uint256 period) external {

@@ -128,7 +128,7 @@ struct DemoArgs {
     /// `world.json` written by `script/DemoWorld.s.sol`.
     #[arg(long, default_value = "target/demo/world.json")]
     world: PathBuf,
-    /// Where `report.json`, `report.md` and `chart.svg` go.
+    /// Where `report.json`, `report.md`, `chart.svg` and the detailed log `demo.log` go.
     #[arg(long, default_value = "target/demo")]
     out: PathBuf,
     /// The history generator's seed.
@@ -152,6 +152,17 @@ enum QuoteCommand {
         #[arg(long)]
         from: Option<Address>,
     },
+}
+
+impl Args {
+    /// Where the logs go instead of stderr: the demo's `OUT/demo.log` (its standard output is the week-by-week
+    /// progress); `None` for every other command.
+    pub(crate) fn log_file(&self) -> Option<PathBuf> {
+        match &self.command {
+            Command::Demo(a) if !a.find_seed => Some(a.out.join("demo.log")),
+            _ => None,
+        }
+    }
 }
 
 pub(crate) async fn run(args: Args) -> eyre::Result<()> {

@@ -8,6 +8,9 @@ use clap::Parser;
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> eyre::Result<()> {
     let args = cli::Args::parse();
-    ballast_keeper::telemetry::init(args.log_format.into());
+    match args.log_file() {
+        Some(path) => ballast_keeper::telemetry::init_with_file(args.log_format.into(), &path)?,
+        None => ballast_keeper::telemetry::init(args.log_format.into()),
+    }
     cli::run(args).await
 }

@@ -152,6 +152,22 @@ async fn ballast_demo_runs_a_short_year_and_writes_its_report() {
         "ballast demo failed:\n{stdout}\n{stderr}"
     );
     assert!(stdout.contains("report:"), "{stdout}");
+    // Readable: one progress line per week on stdout; the details in demo.log, not on the terminal.
+    let week_lines = stdout.lines().filter(|l| l.starts_with("week ")).count();
+    assert_eq!(week_lines, 5, "one line per week (0..=4):\n{stdout}");
+    assert!(
+        stdout.lines().count() < 40,
+        "stdout is a summary, not a log:\n{stdout}"
+    );
+    assert!(
+        !stderr.contains(" INFO "),
+        "info lines belong in demo.log:\n{stderr}"
+    );
+    let log = std::fs::read_to_string(out.path().join("demo.log")).expect("demo.log");
+    assert!(
+        log.lines().count() > week_lines && log.contains("INFO"),
+        "the detailed log is in demo.log:\n{log}"
+    );
     let report: Value = serde_json::from_str(
         &std::fs::read_to_string(out.path().join("report.json")).expect("report.json"),
     )
