@@ -11,6 +11,10 @@ pragma solidity ^0.8.26;
 /// a schedule authorises exactly one call with exactly those arguments, once. The delay applies once the contract is
 /// wired (see each contract's `changeDelayActive`); before, while it holds no one's funds, the owner sets it up
 /// directly.
+/// The guardian's cancel is a second safeguard on top of the delay (which alone gives holders the time to leave): it
+/// can stop a change made with a stolen owner key, including a change of the guardian itself. The price is liveness,
+/// never funds: a guardian that cancels everything blocks every delayed change until it agrees, so the guardian should
+/// be a party the holders trust to act only against a hostile change (a security council's multisig).
 interface IChangeDelay {
     /// @notice `id` was never scheduled, or was executed or cancelled.
     error ChangeNotScheduled(bytes32 id);

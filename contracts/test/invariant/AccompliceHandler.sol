@@ -411,10 +411,8 @@ contract AccompliceHandler is HostileKeeperHandler {
 
     /// @dev The investable value and the band of a call now, from the base the rebalancer documents: the opening NAV
     /// scaled down by the share supply that has left since.
-    function _investableAndBand(Snap memory s) internal view returns (uint256 investable, uint256 band) {
-        uint256 base = s.e.navAtOpen;
-        uint256 supply = vault.totalSupply();
-        if (supply < s.e.supplyAtOpen) base = base.mulDiv(supply, s.e.supplyAtOpen);
+    function _investableAndBand(Snap memory s) internal pure returns (uint256 investable, uint256 band) {
+        uint256 base = _base(s);
         investable = base > s.e.reserved ? base - s.e.reserved : 0;
         band = base.mulDiv(s.cfg.bandWad, WAD);
     }

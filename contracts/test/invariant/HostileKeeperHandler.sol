@@ -94,6 +94,7 @@ contract HostileKeeperHandler is UniswapV3World {
         uint64[] w;
         uint64 cashW;
         bool navValid;
+        uint256 supply;
     }
 
     /// @dev One `executeTrades` call and what must make it fail.
@@ -568,8 +569,8 @@ contract HostileKeeperHandler is UniswapV3World {
         for (uint256 k; k < s.acct.length; ++k) {
             r.acct[k] = s.acct[k];
         }
-        uint256 nav = s.e.navAtOpen;
-        r.investable = nav - s.e.reserved;
+        uint256 nav = _base(s);
+        r.investable = nav > s.e.reserved ? nav - s.e.reserved : 0;
         r.band = nav.mulDiv(s.cfg.bandWad, WAD);
         r.cashTarget = r.investable.mulDiv(s.cashW, WAD) + s.e.reserved;
     }
@@ -660,7 +661,7 @@ contract HostileKeeperHandler is UniswapV3World {
     /// @dev Per-call and per-epoch loss, turnover, and agreement with the contract's own bookkeeping.
     function _checkLosses(Snap memory s, Plan memory p, Run memory r) internal virtual {
         IBallastRebalancer.Epoch memory e = rebalancer.currentEpoch();
-        uint256 nav = s.e.navAtOpen;
+        uint256 nav = _base(s);
         uint256 contractCallLoss = uint256(e.loss) - s.e.loss;
         uint256 tolerance = r.n;
         if (_absDiff(contractCallLoss, r.loss) > tolerance) {
@@ -909,7 +910,8 @@ contract HostileKeeperHandler is UniswapV3World {
         returns (bool buy, uint256 amount)
     {
         if (!s.e.open || s.price[i + 1] == 0) return (true, 0);
-        uint256 target = (uint256(s.e.navAtOpen) - s.e.reserved).mulDiv(s.w[i], WAD);
+        uint256 base = _base(s);
+        uint256 target = (base > s.e.reserved ? base - s.e.reserved : 0).mulDiv(s.w[i], WAD);
         uint256 value = s.acct[i + 1].mulDiv(s.price[i + 1], ONE36);
         uint256 chunk = (1000 + chunkSeed % 7000) * 10 ** usdc.decimals();
         buy = value <= target;
@@ -975,6 +977,14 @@ contract HostileKeeperHandler is UniswapV3World {
         s.cashW = vault.cashTargetWeight();
         s.e = rebalancer.currentEpoch();
         s.cfg = rebalancer.config();
+        s.supply = vault.totalSupply();
+    }
+
+    /// @dev The base every bound of a call is a fraction of, as the interface defines it: the opening NAV, scaled down
+    /// by the share supply that has left since (rounded down), never up.
+    function _base(Snap memory s) internal pure returns (uint256 base) {
+        base = s.e.navAtOpen;
+        if (s.supply < s.e.supplyAtOpen) base = base.mulDiv(s.supply, s.e.supplyAtOpen);
     }
 
     function _realBalances() internal view returns (uint256[] memory real) {
