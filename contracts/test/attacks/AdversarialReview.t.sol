@@ -424,11 +424,11 @@ contract AdversarialReviewTest is RebalanceFixture {
         ChainlinkPriceSource lagging = _sourceWithBound(190);
         address token = vault.components()[0].token;
         // Levy 0 < 190: refused at registration.
-        vault.harnessSetChangeDelayOff(true); // the delay is tested below (finding 8)
-        vm.prank(owner);
-        vm.expectRevert(abi.encodeWithSelector(IBallastVault.LevyBelowDeviation.selector, address(lagging), 190, 0));
-        vault.setPriceSource(token, IPriceSource(address(lagging)));
-        vault.harnessSetChangeDelayOff(false);
+        _ownerNowReverts(
+            address(vault),
+            abi.encodeCall(vault.setPriceSource, (token, IPriceSource(address(lagging)))),
+            abi.encodeWithSelector(IBallastVault.LevyBelowDeviation.selector, address(lagging), 190, 0)
+        );
 
         vm.prank(owner);
         vault.setLevy(190);

@@ -847,13 +847,9 @@ contract BallastLensGasTest is LensFixture {
     function test_gas_index_N100_allSourcesGuzzling() public {
         _busyIndex(100);
         GasGuzzlingPriceSource src = new GasGuzzlingPriceSource(oracle);
-        vault.harnessSetChangeDelayOff(true); // the delay is tested in AdversarialReview (finding 8)
-        vm.startPrank(owner);
         for (uint256 i; i < 100; ++i) {
-            vault.setPriceSource(address(tokens[i]), src);
+            _ownerNow(address(vault), abi.encodeCall(vault.setPriceSource, (address(tokens[i]), src)));
         }
-        vm.stopPrank();
-        vault.harnessSetChangeDelayOff(false);
         src.arm();
         IBallastLens.IndexState memory s = lens.indexState{gas: ETH_CALL_GAS_CAP}(vault);
         uint256 used = vm.snapshotGasLastCall("BallastLens", "index_N100_allSourcesGuzzling");

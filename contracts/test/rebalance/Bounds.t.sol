@@ -234,12 +234,11 @@ contract BoundsTest is RebalanceFixture {
     function test_configOutOfRange() public {
         IBallastRebalancer.Config memory c = rebalancer.config();
         c.maxSlippageBps = 301;
-        vault.harnessSetChangeDelayOff(true); // the delay is tested in AdversarialReview (finding 8)
-        vm.prank(owner);
-        vm.expectRevert(
+        _ownerNowReverts(
+            address(rebalancer),
+            abi.encodeCall(rebalancer.setConfig, (c)),
             abi.encodeWithSelector(IBallastRebalancer.ConfigOutOfRange.selector, "maxSlippageBps", 301, 1, 300)
         );
-        rebalancer.setConfig(c);
     }
 }
 

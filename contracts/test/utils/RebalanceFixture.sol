@@ -61,15 +61,26 @@ abstract contract RebalanceFixture is VaultFixture {
     /// delay itself is tested through the real schedule, see ChangeDelay.t.sol): the harness switches the delay off
     /// for this one call only.
     function _ownerNow(address target, bytes memory data) internal {
-        vault.harnessSetChangeDelayOff(true);
-        vm.prank(owner);
-        (bool ok, bytes memory ret) = target.call(data);
-        vault.harnessSetChangeDelayOff(false);
+        (bool ok, bytes memory ret) = _ownerCallNow(target, data);
         if (!ok) {
             assembly ("memory-safe") {
                 revert(add(ret, 0x20), mload(ret))
             }
         }
+    }
+
+    /// @dev As `_ownerNow`, for a change that must revert with exactly `expected`.
+    function _ownerNowReverts(address target, bytes memory data, bytes memory expected) internal {
+        (bool ok, bytes memory ret) = _ownerCallNow(target, data);
+        assertFalse(ok, "the owner change did not revert");
+        assertEq(ret, expected, "the owner change reverted otherwise");
+    }
+
+    function _ownerCallNow(address target, bytes memory data) internal returns (bool ok, bytes memory ret) {
+        vault.harnessSetChangeDelayOff(true);
+        vm.prank(owner);
+        (ok, ret) = target.call(data);
+        vault.harnessSetChangeDelayOff(false);
     }
 
     /// @dev A trade through the oracle-rate adapter.

@@ -31,7 +31,9 @@ pub fn init(format: LogFormat) {
 /// truncated, and only warnings and errors on stderr. Fails if the file cannot be created (naming it).
 pub fn init_with_file(format: LogFormat, path: &Path) -> io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            io::Error::new(e.kind(), format!("log directory {}: {e}", dir.display()))
+        })?;
     }
     let file = File::create(path)
         .map_err(|e| io::Error::new(e.kind(), format!("log file {}: {e}", path.display())))?;
